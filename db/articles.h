@@ -1,0 +1,91 @@
+// Articles in the store: the one write path every way in uses, and the reads the public
+// pages need (each one indexed query).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "content/article.h"
+#include "db/sqlite.h"
+
+namespace gazette::db {
+
+// An article as a listing shows it.
+struct ArticleSummary {
+  std::int64_t id = 0;
+  std::string slug;
+  std::string title;
+  std::string summary;
+  std::string author;
+  std::string published_at;  // ISO 8601 UTC ("" for an undated draft)
+  std::string updated_at;
+  std::string status;
+  int word_count = 0;
+  std::vector<std::string> tags;
+};
+
+// An article as its page shows it.
+struct ArticleView : ArticleSummary {
+  std::string body_html;
+  std::string created_at;
+};
+
+// One page of a listing and the size of the whole listing.
+struct ListPage {
+  std::vector<ArticleSummary> items;
+  std::int64_t total = 0;
+};
+
+// One entry of the related sidebar.
+struct RelatedLink {
+  std::string slug;
+  std::string title;
+  std::string summary;
+  double score = 0;
+};
+
+struct TagCount {
+  std::string tag;
+  std::int64_t count = 0;
+};
+
+// How a batch of writes went.
+struct SaveResult {
+  int created = 0;
+  int updated = 0;
+};
+
+// Writes validated articles (content::normalize_and_validate) in one transaction:
+// upserts each by slug, renders its Markdown, stores its tags and pins, then brings the
+// related lists up to date. Pinned slugs must exist in the store or in the batch;
+// otherwise a FieldError for "related" is returned (with the index of the article in
+// `articles`) and nothing is written. `now` is the write time (ISO 8601 UTC).
+struct SaveError {
+  std::size_t index = 0;
+  gazette::FieldError error;
+};
+std::variant<SaveResult, SaveError> save_articles(Connection& c,
+                                                  const std::vector<gazette::Article>& articles,
+                                                  std::string_view now);
+
+// Public articles (published, dated at or before `now`), newest first.
+ListPage list_public(Connection& c, std::string_view now, int limit, int offset);
+// The same, only those tagged `tag` (lowercase).
+ListPage list_public_by_tag(Connection& c, std::string_view tag, std::string_view now, int limit,
+                            int offset);
+// A public article by slug; nullopt for unknown, draft or scheduled.
+std::optional<ArticleView> find_public(Connection& c, std::string_view slug,
+                                       std::string_view now);
+// Up to `limit` entries of the stored related list of article `id`, public ones only.
+std::vector<RelatedLink> related_public(Connection& c, std::int64_t id, std::string_view now,
+                                        int limit);
+// The `limit` tags with the most public articles (ties by name).
+std::vector<TagCount> top_tags(Connection& c, std::string_view now, int limit);
+// Every article, drafts included.
+std::int64_t count_all(Connection& c);
+
+}  // namespace gazette::db

@@ -1,0 +1,24 @@
+// The stored related-articles lists (table `related`): how they are computed and kept up
+// to date. Readers never score; they read the stored list (articles.h: related_public).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "db/sqlite.h"
+
+namespace gazette::db {
+
+// How many entries each stored list keeps: more than the sidebar's five, so that an
+// entry that is not public yet (draft, scheduled) can be skipped at read time.
+inline constexpr int kStoredRelated = 10;
+
+// Recomputes the lists of the articles `ids` and of every article whose list may change
+// because of them (articles sharing a tag with them, and lists they appear in). Runs in
+// the caller's transaction.
+void refresh_related(Connection& c, const std::vector<std::int64_t>& ids);
+
+// Recomputes every article's list. Runs in the caller's transaction.
+void rebuild_all_related(Connection& c);
+
+}  // namespace gazette::db
