@@ -1,0 +1,81 @@
+// Static assets (see assets.h).
+#include "views/assets.h"
+
+#include <sodium.h>
+
+#include <filesystem>
+
+#include "views/embedded.h"
+#include "views/views.h"
+
+namespace gazette {
+
+namespace {
+
+constexpr std::string_view kStaticDir = "static/";
+
+std::string content_type_for(std::string_view name) {
+  auto dot = name.rfind('.');
+  std::string_view ext = dot == std::string_view::npos ? "" : name.substr(dot + 1);
+  if (ext == "css") return "text/css; charset=utf-8";
+  if (ext == "svg") return "image/svg+xml";
+  if (ext == "png") return "image/png";
+  if (ext == "ico") return "image/x-icon";
+  if (ext == "woff2") return "font/woff2";
+  if (ext == "txt") return "text/plain; charset=utf-8";
+  if (ext == "js") return "text/javascript; charset=utf-8";
+  return "application/octet-stream";
+}
+
+}  // namespace
+
+std::string content_hash(std::string_view data, std::size_t hex_chars) {
+  unsigned char digest[16];
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(data.data()),
+                     data.size(), nullptr, 0);
+  char hex[sizeof digest * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return std::string(hex, std::min(hex_chars, sizeof digest * 2));
+}
+
+Assets::Assets(const std::optional<std::string>& theme_dir) {
+  std::unordered_map<std::string, std::string> files;
+  for (const auto& f : embedded_files()) {
+    if (f.path.starts_with(kStaticDir)) {
+      files.emplace(std::string(f.path.substr(kStaticDir.size())), std::string(f.data));
+    }
+  }
+  if (theme_dir) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path dir = fs::path(*theme_dir) / "static";
+    if (fs::is_directory(dir, ec)) {
+      for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        if (!entry.is_regular_file()) continue;
+        auto name = entry.path().filename().string();
+        if (auto text = read_theme_or_embedded(theme_dir, "static/" + name)) files[name] = *text;
+      }
+    }
+  }
+  for (auto& [name, body] : files) {
+    std::string hash = content_hash(body, 12);
+    auto dot = name.rfind('.');
+    std::string url = "/static/" + (dot == std::string::npos
+                                        ? name + "." + hash
+                                        : name.substr(0, dot) + "." + hash + name.substr(dot));
+    url_by_name_[name] = url;
+    by_url_[url] = Asset{url, content_type_for(name), std::move(body), "\"" + hash + "\""};
+  }
+}
+
+const Asset* Assets::find(std::string_view url) const {
+  auto it = by_url_.find(std::string(url));
+  return it == by_url_.end() ? nullptr : &it->second;
+}
+
+std::string Assets::url_of(std::string_view name) const {
+  auto it = url_by_name_.find(std::string(name));
+  return it == url_by_name_.end() ? "" : it->second;
+}
+
+}  // namespace gazette

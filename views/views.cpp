@@ -1,0 +1,126 @@
+// Template loading and rendering (see views.h).
+#include "views/views.h"
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "views/embedded.h"
+
+namespace gazette {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view kViewsDir = "views/";
+constexpr std::string_view kSuffix = ".mustache";
+constexpr int kMaxPartialDepth = 16;
+
+// Every template by name ("card"), embedded first, then the theme's on top.
+std::map<std::string, std::string> collect_sources(const std::optional<std::string>& theme_dir) {
+  std::map<std::string, std::string> sources;
+  for (const auto& f : embedded_files()) {
+    if (!f.path.starts_with(kViewsDir) || !f.path.ends_with(kSuffix)) continue;
+    auto name = f.path.substr(kViewsDir.size(), f.path.size() - kViewsDir.size() - kSuffix.size());
+    sources.emplace(std::string(name), std::string(f.data));
+  }
+  if (!theme_dir) return sources;
+  fs::path dir = fs::path(*theme_dir) / "views";
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return sources;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().extension() != kSuffix) continue;
+    auto text = read_theme_or_embedded(theme_dir, "views/" + entry.path().filename().string());
+    if (text) sources[entry.path().stem().string()] = std::move(*text);
+  }
+  return sources;
+}
+
+// Replaces every {{> name}} in `text` by that partial's source, recursively, so that a
+// render never parses a partial again (kainjow parses partials on every render).
+std::string inline_partials(const std::string& owner, const std::string& text,
+                            const std::map<std::string, std::string>& sources,
+                            const std::string& content, int depth) {
+  if (depth > kMaxPartialDepth) {
+    throw ViewError("views/" + owner + ".mustache: partials nested more than " +
+                    std::to_string(kMaxPartialDepth) + " deep (does a partial include itself?)");
+  }
+  std::string out;
+  out.reserve(text.size());
+  std::size_t pos = 0;
+  for (;;) {
+    auto open = text.find("{{>", pos);
+    if (open == std::string::npos) break;
+    auto close = text.find("}}", open);
+    if (close == std::string::npos) break;  // the parser reports the unclosed tag
+    std::string name = text.substr(open + 3, close - open - 3);
+    name.erase(0, name.find_first_not_of(" \t"));
+    name.erase(name.find_last_not_of(" \t") + 1);
+    out.append(text, pos, open - pos);
+    if (name == "content") {
+      out += content;
+    } else {
+      auto it = sources.find(name);
+      if (it == sources.end()) {
+        throw ViewError("views/" + owner + ".mustache: unknown partial \"" + name +
+                        "\" (no views/" + name + ".mustache)");
+      }
+      out += inline_partials(name, it->second, sources, content, depth + 1);
+    }
+    pos = close + 2;
+  }
+  out.append(text, pos);
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> read_theme_or_embedded(const std::optional<std::string>& theme_dir,
+                                                  const std::string& relative) {
+  if (theme_dir) {
+    fs::path p = fs::path(*theme_dir) / relative;
+    std::error_code ec;
+    if (fs::is_regular_file(p, ec)) {
+      std::ifstream in(p, std::ios::binary);
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      if (!in) throw ViewError(p.string() + ": cannot read the theme file");
+      return ss.str();
+    }
+  }
+  if (auto e = embedded_file(relative)) return std::string(*e);
+  return std::nullopt;
+}
+
+Views::Views(const std::optional<std::string>& theme_dir) {
+  auto sources = collect_sources(theme_dir);
+  auto layout = sources.find("layout");
+  if (layout == sources.end()) throw ViewError("views/layout.mustache: missing");
+  for (const char* page : kPages) {
+    auto it = sources.find(page);
+    if (it == sources.end()) throw ViewError(std::string("views/") + page + ".mustache: missing");
+    std::string body = inline_partials(page, it->second, sources, "", 0);
+    std::string full = inline_partials("layout", layout->second, sources, body, 0);
+    kainjow::mustache::mustache parsed(full);
+    if (!parsed.is_valid()) {
+      throw ViewError(std::string("views/") + page + ".mustache (inside layout.mustache): " +
+                      parsed.error_message());
+    }
+    pages_.emplace(page, std::move(parsed));
+  }
+}
+
+std::string Views::render(std::string_view page, const kainjow::mustache::data& context) const {
+  auto it = pages_.find(std::string(page));
+  if (it == pages_.end()) throw ViewError("no page template \"" + std::string(page) + "\"");
+  kainjow::mustache::mustache copy = it->second;
+  std::string out;
+  out.reserve(32 * 1024);
+  copy.render(context, [&out](const std::string& s) { out += s; });
+  if (!copy.is_valid()) throw ViewError("rendering " + std::string(page) + ": " + copy.error_message());
+  return out;
+}
+
+}  // namespace gazette

@@ -1,0 +1,44 @@
+// The page templates: loaded once at start-up (embedded, or overridden by --theme),
+// partials and the page inlined into the layout, parsed once; rendered per request.
+#pragma once
+
+#include <kainjow/mustache.hpp>
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace gazette {
+
+// A template that cannot be used; the message names the file and the parser's complaint.
+class ViewError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Views {
+ public:
+  // The page templates every Views has: layout.mustache wraps each of them.
+  static constexpr const char* kPages[] = {"home", "article", "error"};
+
+  // Loads the embedded templates, each replaced by `theme_dir`/views/NAME.mustache when
+  // that file exists. Throws ViewError on a missing partial, partial recursion, an
+  // unreadable theme file or a parse error.
+  explicit Views(const std::optional<std::string>& theme_dir);
+
+  // Renders page `page` (one of kPages) with `context`. Thread-safe: kainjow's render()
+  // mutates the template, so each call renders a copy of the parsed template.
+  std::string render(std::string_view page, const kainjow::mustache::data& context) const;
+
+ private:
+  std::unordered_map<std::string, kainjow::mustache::mustache> pages_;
+};
+
+// Reads DIR/RELATIVE when a theme is set and the file is there, else the embedded file
+// RELATIVE. Throws ViewError when a theme file exists but cannot be read.
+std::optional<std::string> read_theme_or_embedded(const std::optional<std::string>& theme_dir,
+                                                  const std::string& relative);
+
+}  // namespace gazette
