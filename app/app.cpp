@@ -1,0 +1,18 @@
+// The parts of the App context that have code (see app.h).
+#include "app/app.h"
+
+namespace gazette {
+
+std::vector<db::TagCount> NavTagsCache::get(db::Connection& c, const std::string& now,
+                                            std::uint64_t generation) {
+  std::string minute = now.substr(0, 16);
+  std::lock_guard lock(mutex_);
+  if (minute != computed_minute_ || generation != computed_generation_) {
+    tags_ = db::top_tags(c, now, 6);
+    computed_minute_ = minute;
+    computed_generation_ = generation;
+  }
+  return tags_;
+}
+
+}  // namespace gazette

@@ -1,0 +1,265 @@
+// Command-line and environment parsing (see config.h).
+#include "app/config.h"
+
+#include <algorithm>
+#include <charconv>
+#include <thread>
+
+#include "app/version.h"
+
+namespace gazette {
+
+namespace {
+
+const std::vector<std::string> kCommands = {"serve", "import", "dump",   "export",
+                                            "backup", "user",   "related", "check"};
+
+// What a flag does to the Config; returns an error text (without the flag's name) or "".
+using Setter = std::function<std::string(Config&, const std::string&)>;
+
+struct OptionSpec {
+  std::string flag;  // "--port"
+  bool takes_value;
+  std::vector<std::string> commands;  // where it applies; empty: every command
+  Setter set;
+};
+
+std::string parse_int(const std::string& text, int min, int max, int& out) {
+  int value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    return "expects a whole number from " + std::to_string(min) + " to " + std::to_string(max) +
+           " (got \"" + text + "\")";
+  }
+  out = value;
+  return "";
+}
+
+std::string parse_bool(const std::string& text, bool& out) {
+  std::string t = text;
+  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  if (t == "1" || t == "true" || t == "yes" || t == "on") return out = true, "";
+  if (t == "0" || t == "false" || t == "no" || t == "off" || t.empty()) return out = false, "";
+  return "expects true or false (got \"" + text + "\")";
+}
+
+const std::vector<OptionSpec>& option_specs() {
+  static const std::vector<OptionSpec> specs = {
+      {"--db", true, {}, [](Config& c, const std::string& v) {
+         if (v.empty()) return std::string("expects a file path");
+         c.db = v;
+         return std::string();
+       }},
+      {"--host", true, {"serve"}, [](Config& c, const std::string& v) {
+         if (v.empty()) return std::string("expects an address such as 127.0.0.1");
+         c.host = v;
+         return std::string();
+       }},
+      {"--port", true, {"serve"},
+       [](Config& c, const std::string& v) { return parse_int(v, 0, 65535, c.port); }},
+      {"--threads", true, {"serve"},
+       [](Config& c, const std::string& v) { return parse_int(v, 1, 1024, c.threads); }},
+      {"--theme", true, {"serve", "export"}, [](Config& c, const std::string& v) {
+         if (v.empty()) return std::string("expects a directory");
+         c.theme = v;
+         return std::string();
+       }},
+      {"--log-level", true, {"serve"}, [](Config& c, const std::string& v) {
+         static const std::vector<std::string> levels = {"trace", "debug", "info", "warn",
+                                                         "error"};
+         if (std::find(levels.begin(), levels.end(), v) == levels.end()) {
+           return "expects trace, debug, info, warn or error (got \"" + v + "\")";
+         }
+         c.log_level = v;
+         return std::string();
+       }},
+      {"--access-log", true, {"serve"}, [](Config& c, const std::string& v) {
+         if (v.empty()) return std::string("expects a file path or - for stderr");
+         c.access_log = v;
+         return std::string();
+       }},
+      {"--base-url", true, {"serve", "export"}, [](Config& c, const std::string& v) {
+         if (!v.starts_with("http://") && !v.starts_with("https://")) {
+           return "expects an absolute http:// or https:// URL (got \"" + v + "\")";
+         }
+         std::string url = v;
+         while (url.size() > 8 && url.back() == '/') url.pop_back();
+         c.base_url = url;
+         return std::string();
+       }},
+      {"--secure-cookies", false, {"serve"},
+       [](Config& c, const std::string& v) { return parse_bool(v, c.secure_cookies); }},
+  };
+  return specs;
+}
+
+bool applies(const OptionSpec& spec, const std::string& command) {
+  return spec.commands.empty() ||
+         std::find(spec.commands.begin(), spec.commands.end(), command) != spec.commands.end();
+}
+
+// "--log-level" -> "GAZETTE_LOG_LEVEL"
+std::string env_name(const std::string& flag) {
+  std::string name = "GAZETTE_";
+  for (char ch : flag.substr(2)) name += ch == '-' ? '_' : static_cast<char>(std::toupper(ch));
+  return name;
+}
+
+}  // namespace
+
+int default_threads() {
+  // Each keep-alive connection holds a thread in cpp-httplib, so the pool must be larger
+  // than the number of connections expected at once; idle threads cost little memory.
+  return std::max(32, static_cast<int>(std::thread::hardware_concurrency()) * 8);
+}
+
+std::variant<Invocation, UsageError> parse_command_line(const std::vector<std::string>& argv,
+                                                        const EnvLookup& env) {
+  Invocation inv;
+  std::size_t i = 0;
+  // Program-level flags before the command.
+  for (; i < argv.size() && argv[i].starts_with("-"); ++i) {
+    if (argv[i] == "--help" || argv[i] == "-h") {
+      inv.help = true;
+    } else if (argv[i] == "--version" || argv[i] == "-V") {
+      inv.version = true;
+    } else {
+      return UsageError{"unknown option " + argv[i] + " before the command (try gazette --help)"};
+    }
+  }
+  if (i == argv.size()) {
+    if (inv.help || inv.version) return inv;
+    return UsageError{"missing command (try gazette --help)"};
+  }
+  inv.command = argv[i++];
+  if (std::find(kCommands.begin(), kCommands.end(), inv.command) == kCommands.end()) {
+    return UsageError{"unknown command \"" + inv.command + "\" (try gazette --help)"};
+  }
+
+  // Variables first, so that flags override them.
+  for (const auto& spec : option_specs()) {
+    if (!applies(spec, inv.command)) continue;
+    auto name = env_name(spec.flag);
+    if (auto value = env(name)) {
+      if (auto err = spec.set(inv.config, *value); !err.empty()) {
+        return UsageError{name + " " + err};
+      }
+    }
+  }
+
+  bool only_positional = false;
+  for (; i < argv.size(); ++i) {
+    const std::string& arg = argv[i];
+    if (only_positional || !arg.starts_with("--") || arg == "-") {
+      if (!only_positional && arg.size() > 1 && arg[0] == '-' && arg != "-") {
+        if (arg == "-h") {
+          inv.help = true;
+          continue;
+        }
+        return UsageError{"unknown option " + arg + " for " + inv.command +
+                          " (try gazette " + inv.command + " --help)"};
+      }
+      inv.args.push_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      only_positional = true;
+      continue;
+    }
+    if (arg == "--help") {
+      inv.help = true;
+      continue;
+    }
+    auto eq = arg.find('=');
+    std::string flag = arg.substr(0, eq);
+    const OptionSpec* spec = nullptr;
+    for (const auto& s : option_specs()) {
+      if (s.flag == flag && applies(s, inv.command)) spec = &s;
+    }
+    if (!spec) {
+      return UsageError{"unknown option " + flag + " for " + inv.command + " (try gazette " +
+                        inv.command + " --help)"};
+    }
+    std::string value;
+    if (eq != std::string::npos) {
+      value = arg.substr(eq + 1);
+    } else if (spec->takes_value) {
+      if (i + 1 >= argv.size()) return UsageError{flag + " needs a value"};
+      value = argv[++i];
+    } else {
+      value = "true";
+    }
+    if (auto err = spec->set(inv.config, value); !err.empty()) return UsageError{flag + " " + err};
+  }
+  if (inv.config.base_url.empty()) {
+    std::string host = inv.config.host.find(':') != std::string::npos
+                           ? "[" + inv.config.host + "]"  // an IPv6 address
+                           : inv.config.host;
+    inv.config.base_url = "http://" + host + ":" + std::to_string(inv.config.port);
+  }
+  if (inv.config.threads == 0) inv.config.threads = default_threads();
+  return inv;
+}
+
+std::string help_text(const std::string& command) {
+  if (command == "serve") {
+    return R"(Usage: gazette serve [options]
+
+Serves the site over HTTP. Creates the database with demo content and an admin
+account on first start.
+
+Options (each also from a GAZETTE_<FLAG> variable, e.g. GAZETTE_PORT; a flag wins):
+  --db PATH            database file (default ./gazette.db)
+  --host ADDR          address to listen on (default 127.0.0.1)
+  --port N             port to listen on (default 8080; 0 picks a free port)
+  --threads N          worker threads = connections served at once (default )" +
+           std::to_string(default_threads()) + R"()
+  --theme DIR          read DIR/views/*.mustache and DIR/static/* over the built-in ones
+  --log-level LEVEL    trace, debug, info (default), warn or error
+  --access-log FILE|-  where access lines go (default -: stderr, with the log)
+  --base-url URL       public URL of the site, for canonical links (default http://HOST:PORT)
+  --secure-cookies     mark session cookies Secure (behind a TLS proxy)
+)";
+  }
+  if (command == "import") {
+    return "Usage: gazette import [--db PATH] FILE...\n\n"
+           "Imports .jsonl and .md files (upsert by slug, all or nothing).\n";
+  }
+  if (command == "dump") {
+    return "Usage: gazette dump [--db PATH]\n\nWrites every article as JSON Lines to stdout.\n";
+  }
+  if (command == "export") {
+    return "Usage: gazette export [--db PATH] --out DIR\n\n"
+           "Writes the whole public site as static files into DIR.\n";
+  }
+  if (command == "backup") {
+    return "Usage: gazette backup [--db PATH] OUT.db\n\n"
+           "Writes a consistent copy of a live database.\n";
+  }
+  if (command == "user") {
+    return "Usage: gazette user add NAME [--password-stdin] | user passwd NAME "
+           "[--password-stdin]\n       | user remove NAME | user list      (each with [--db "
+           "PATH])\n";
+  }
+  if (command == "related" || command == "check") {
+    return "Usage: gazette " + command + " [--db PATH]\n";
+  }
+  return std::string("gazette ") + kVersion + R"( - a news microsite in one binary
+
+Usage: gazette <command> [options]
+
+Commands:
+  serve    serve the site over HTTP (gazette serve --help for its options)
+  import   import .jsonl and .md files into the database
+  dump     write every article as JSON Lines to stdout
+  export   write the public site as static files
+  backup   copy a live database consistently
+  user     add, change, remove or list admin accounts
+
+Every command takes --db PATH (default ./gazette.db, or GAZETTE_DB).
+gazette --version prints the version; gazette <command> --help describes a command.
+Exit status: 0 success, 1 runtime error, 2 usage error.
+)";
+}
+
+}  // namespace gazette

@@ -1,0 +1,164 @@
+// gazette serve: open (or create) the database, build the App, and serve HTTP until
+// SIGINT or SIGTERM; then finish the requests in flight and close the database.
+#include <pthread.h>
+#include <sys/socket.h>
+
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <thread>
+
+#include "app/app.h"
+#include "app/commands.h"
+#include "app/logging.h"
+#include "app/passwords.h"
+#include "app/routes.h"
+#include "app/version.h"
+#include "content/dates.h"
+#include "content/demo.h"
+#include "db/database.h"
+#include "db/users.h"
+
+namespace gazette {
+
+namespace {
+
+constexpr std::size_t kMaxRequestBody = 2 * 1024 * 1024;  // SPEC: larger bodies get 413
+constexpr int kListenBacklog = 1024;
+constexpr int kKeepAliveMaxCount = 10000;
+constexpr int kKeepAliveSeconds = 5;  // SPEC: idle keep-alive connections close after 5 s
+constexpr int kReadTimeoutSeconds = 10;
+constexpr int kWriteTimeoutSeconds = 10;
+
+// cpp-httplib with the one thing its API does not offer: Debian's build listens with a
+// backlog of 5, so a burst of new connections overflows the queue and clients wait
+// for SYN retries. listen() again on a bound, listening socket only changes the backlog.
+class HttpServer : public httplib::Server {
+ public:
+  void widen_backlog(int backlog) {
+    if (::listen(svr_sock_, backlog) != 0) {
+      spdlog::warn("could not raise the listen backlog to {}: {}", backlog, std::strerror(errno));
+    }
+  }
+};
+
+void load_demo_content(db::Connection& c, const std::string& now) {
+  auto articles = demo_articles(now);
+  auto result = db::save_articles(c, articles, now);
+  if (auto* err = std::get_if<db::SaveError>(&result)) {
+    throw std::runtime_error("demo article " + articles[err->index].slug + ": " +
+                             err->error.field + ": " + err->error.message);
+  }
+  spdlog::info("loaded {} demo articles", articles.size());
+}
+
+// A site nobody can administer is useless: with no account at all, create "admin" with
+// a random password, shown once here and stored only as an argon2id hash.
+void ensure_admin_account(db::Connection& c, const std::string& db_path, const std::string& now) {
+  if (db::count_users(c) > 0) return;
+  std::string password = random_password(20);
+  db::add_user(c, "admin", hash_password(password), now);
+  spdlog::warn("================================================================");
+  spdlog::warn("Created the admin account. Log in at /admin/login with");
+  spdlog::warn("  user:     admin");
+  spdlog::warn("  password: {}", password);
+  spdlog::warn("This password is shown only once. Change it with:");
+  spdlog::warn("  gazette user passwd admin --db {}", db_path);
+  spdlog::warn("================================================================");
+}
+
+}  // namespace
+
+int run_serve(const Invocation& inv) {
+  // Signals go to one thread that waits for them: mask them before any thread starts.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  const Config& cfg = inv.config;
+  setup_logging(cfg.log_level);
+  std::shared_ptr<spdlog::logger> access_log;
+  try {
+    access_log = make_access_logger(cfg.access_log, cfg.log_level);
+  } catch (const std::exception& e) {
+    spdlog::error("--access-log {}: cannot open it for writing", cfg.access_log);
+    return 1;
+  }
+  if (!init_crypto()) {
+    spdlog::error("libsodium could not start (no entropy source?)");
+    return 1;
+  }
+
+  std::unique_ptr<App> app;
+  std::int64_t article_count = 0;
+  try {
+    auto opened = db::open_database(cfg.db);
+    std::string now = now_iso8601();
+    if (opened.created) load_demo_content(*opened.connection, now);
+    ensure_admin_account(*opened.connection, cfg.db, now);
+    article_count = db::count_all(*opened.connection);
+    app = std::make_unique<App>(cfg, cfg.db);
+    app->now = [] { return now_iso8601(); };
+  } catch (const db::OpenError& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  } catch (const ViewError& e) {
+    spdlog::error("template error: {}", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    spdlog::error("{}: {}", cfg.db, e.what());
+    return 1;
+  }
+
+  HttpServer server;
+  server.set_tcp_nodelay(true);  // else Nagle + delayed ACK add ~40 ms per response
+  int threads = cfg.threads;
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.set_keep_alive_max_count(kKeepAliveMaxCount);
+  server.set_keep_alive_timeout(kKeepAliveSeconds);
+  server.set_read_timeout(kReadTimeoutSeconds);
+  server.set_write_timeout(kWriteTimeoutSeconds);
+  server.set_payload_max_length(kMaxRequestBody);
+  install_routes(server, *app, access_log);
+
+  int port = cfg.port;
+  if (port == 0) {
+    port = server.bind_to_any_port(cfg.host);
+    if (port < 0) port = -1;
+  } else if (!server.bind_to_port(cfg.host, port)) {
+    port = -1;
+  }
+  if (port < 0) {
+    spdlog::error("cannot listen on {}:{}: {}", cfg.host, cfg.port,
+                  errno ? std::strerror(errno) : "address unavailable");
+    return 1;
+  }
+  server.widen_backlog(kListenBacklog);
+
+  std::thread stopper([&server, &stop_signals] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    spdlog::info("received {}, finishing requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    server.stop();
+  });
+
+  std::string host = cfg.host.find(':') != std::string::npos ? "[" + cfg.host + "]" : cfg.host;
+  spdlog::info("gazette {} listening on http://{}:{} (database {}, {} articles, {} threads)",
+               kVersion, host, port, cfg.db, article_count, threads);
+  bool ok = server.listen_after_bind();
+  if (!server.is_running()) {
+    // Stopped by a signal, or listen failed: make sure the waiting thread ends either way.
+    pthread_kill(stopper.native_handle(), SIGTERM);
+  }
+  stopper.join();
+  app.reset();  // closes every connection; the last one checkpoints the WAL
+  spdlog::info("stopped");
+  return ok ? 0 : 1;
+}
+
+}  // namespace gazette

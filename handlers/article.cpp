@@ -1,0 +1,87 @@
+// GET /articles/{slug} — one public article: the <article> with title, dek, byline,
+// date, tags, reading time and body; the related sidebar (stored list, pins first, one
+// indexed query); canonical, OpenGraph and NewsArticle JSON-LD. 404 for an unknown,
+// draft or scheduled slug.
+#include "app/app.h"
+#include "content/dates.h"
+#include "content/json.h"
+#include "content/slug.h"
+#include "handlers/handlers.h"
+#include "handlers/http.h"
+#include "handlers/page.h"
+
+namespace gazette {
+
+using kainjow::mustache::data;
+
+namespace {
+
+constexpr int kSidebarSize = 5;
+
+// The NewsArticle JSON-LD object; every string goes through json_quote, so it stays
+// valid JSON and cannot end the <script> element whatever the article contains.
+std::string news_article_jsonld(const App& app, const db::ArticleView& a) {
+  std::string url = app.config.base_url + "/articles/" + a.slug;
+  std::string keywords = "[";
+  for (std::size_t i = 0; i < a.tags.size(); ++i) {
+    keywords += (i ? "," : "") + json_quote(a.tags[i]);
+  }
+  keywords += "]";
+  return std::string("{\"@context\":\"https://schema.org\",\"@type\":\"NewsArticle\"") +
+         ",\"headline\":" + json_quote(a.title) + ",\"description\":" + json_quote(a.summary) +
+         ",\"datePublished\":" + json_quote(a.published_at) +
+         ",\"dateModified\":" + json_quote(a.updated_at) +
+         ",\"author\":{\"@type\":\"Person\",\"name\":" + json_quote(a.author) + "}" +
+         ",\"keywords\":" + keywords + ",\"url\":" + json_quote(url) +
+         ",\"mainEntityOfPage\":" + json_quote(url) +
+         ",\"publisher\":{\"@type\":\"Organization\",\"name\":" + json_quote(kSiteName) + "}}";
+}
+
+}  // namespace
+
+void article_page(App& app, const httplib::Request& req, httplib::Response& res) {
+  std::string slug = req.matches[1];
+  if (!is_valid_slug(slug)) {
+    send_error_page(app, req, res, 404);
+    return;
+  }
+  std::string now = app.now();
+  auto c = app.pool.acquire();
+  auto article = db::find_public(*c, slug, now);
+  if (!article) {
+    send_error_page(app, req, res, 404);
+    return;
+  }
+  auto related = db::related_public(*c, article->id, now, kSidebarSize);
+
+  PageMeta meta;
+  meta.title = article->title;
+  meta.description = article->summary;
+  meta.path = "/articles/" + article->slug;
+  meta.og_type = "article";
+  data ctx = base_context(app, *c, now, meta);
+
+  data view = article_context(*article);
+  view.set("body_html", article->body_html);
+  ctx.set("article", view);
+
+  data list(data::type::list);
+  for (const auto& r : related) {
+    data item;
+    item.set("url", "/articles/" + r.slug);
+    item.set("title", r.title);
+    item.set("summary", r.summary);
+    list.push_back(item);
+  }
+  ctx.set("related", list);
+  ctx.set("has_related", !related.empty());
+  ctx.set("jsonld", news_article_jsonld(app, *article));
+  ctx.set("preview", false);
+
+  // The page also shows the related articles' titles, so the newest of those writes
+  // is the page's modification time.
+  send_cached(req, res, app.views.render("article", ctx), "text/html; charset=utf-8",
+              Caching::public_page, article->updated_at);
+}
+
+}  // namespace gazette

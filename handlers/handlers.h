@@ -1,0 +1,18 @@
+// Every page and route handler. Each takes the App explicitly; routes.cpp maps URLs to
+// them. A handler that fails throws; the server's exception handler renders the 500 or
+// 503 page (see app/routes.cpp).
+#pragma once
+
+#include <httplib.h>
+
+namespace gazette {
+
+struct App;
+
+void home_page(App& app, const httplib::Request& req, httplib::Response& res);
+void tag_page(App& app, const httplib::Request& req, httplib::Response& res);
+void article_page(App& app, const httplib::Request& req, httplib::Response& res);
+void static_file(App& app, const httplib::Request& req, httplib::Response& res);
+void health(App& app, const httplib::Request& req, httplib::Response& res);
+
+}  // namespace gazette

@@ -1,0 +1,142 @@
+// Response helpers (see http.h).
+#include "handlers/http.h"
+
+#include <spdlog/spdlog.h>
+
+#include "app/app.h"
+#include "content/dates.h"
+#include "handlers/page.h"
+#include "views/assets.h"
+
+namespace gazette {
+
+namespace {
+
+const char* cache_control(Caching caching) {
+  switch (caching) {
+    case Caching::public_page:
+      return "public, max-age=60";
+    case Caching::immutable:
+      return "public, max-age=31536000, immutable";
+    case Caching::no_store:
+      break;
+  }
+  return "no-store";
+}
+
+struct ErrorText {
+  const char* heading;
+  const char* message;
+};
+
+ErrorText error_text(int status) {
+  switch (status) {
+    case 400:
+      return {"Bad request", "The request could not be understood."};
+    case 403:
+      return {"Forbidden", "You are not allowed to do that."};
+    case 404:
+      return {"Page not found",
+              "There is no page at this address. It may have moved, or it was never published."};
+    case 405:
+      return {"Method not allowed", "This address does not accept that kind of request."};
+    case 413:
+      return {"Request too large", "The request is larger than this site accepts."};
+    case 414:
+      return {"Address too long", "The address of the request is longer than this site accepts."};
+    case 503:
+      return {"Temporarily unavailable",
+              "The site cannot answer right now. Please try again in a moment."};
+    default:
+      if (status >= 500) {
+        return {"Something went wrong",
+                "The page could not be shown because of an error on our side. It has been "
+                "logged; please try again later."};
+      }
+      return {"Request not accepted", "The request could not be completed."};
+  }
+}
+
+}  // namespace
+
+bool etag_matches(const httplib::Request& req, std::string_view etag) {
+  if (!req.has_header("If-None-Match")) return false;
+  std::string header = req.get_header_value("If-None-Match");
+  std::string_view rest = header;
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (item == "*") return true;
+    if (item.starts_with("W/")) item.remove_prefix(2);  // If-None-Match compares weakly
+    if (item == etag) return true;
+  }
+  return false;
+}
+
+void send_cached(const httplib::Request& req, httplib::Response& res, std::string body,
+                 const char* content_type, Caching caching, std::string_view last_modified,
+                 std::string etag) {
+  if (etag.empty()) etag = "\"" + content_hash(body) + "\"";
+  res.set_header("ETag", etag);
+  res.set_header("Cache-Control", cache_control(caching));
+  res.set_header("Vary", "Accept-Encoding");
+  if (!last_modified.empty()) {
+    if (auto date = http_date(last_modified); !date.empty()) res.set_header("Last-Modified", date);
+  }
+  if (etag_matches(req, etag)) {
+    res.status = 304;
+    return;
+  }
+  res.status = 200;
+  res.set_content(std::move(body), content_type);
+}
+
+std::string url_encode_segment(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char ch : s) {
+    if (std::isalnum(ch) || ch == '-' || ch == '.' || ch == '_' || ch == '~') {
+      out += static_cast<char>(ch);
+    } else {
+      out += '%';
+      out += kHex[ch >> 4];
+      out += kHex[ch & 15];
+    }
+  }
+  return out;
+}
+
+void send_error_page(App& app, const httplib::Request& req, httplib::Response& res, int status,
+                     std::string_view message) {
+  auto text = error_text(status);
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  try {
+    using kainjow::mustache::data;
+    std::string now = app.now();
+    PageMeta meta{text.heading, text.heading, req.path, "website", true, false};
+    std::vector<db::TagCount> nav;
+    try {
+      auto lease = app.pool.acquire();
+      nav = app.nav.get(*lease, now, app.generation.load());
+    } catch (const std::exception&) {
+      // The database may be why we are here: the page goes out without the tag nav.
+    }
+    data ctx = base_context(app, now, meta, nav);
+    data err;
+    err.set("status", std::to_string(status));
+    err.set("heading", text.heading);
+    err.set("message", message.empty() ? std::string(text.message) : std::string(message));
+    ctx.set("error", err);
+    res.set_content(app.views.render("error", ctx), "text/html; charset=utf-8");
+  } catch (const std::exception& e) {
+    spdlog::error("rendering the {} page failed: {}", status, e.what());
+    res.set_content(std::string(text.heading) + "\n", "text/plain; charset=utf-8");
+  }
+}
+
+}  // namespace gazette

@@ -1,0 +1,38 @@
+// Response helpers shared by every handler: caching headers, conditional GET, errors.
+#pragma once
+
+#include <httplib.h>
+
+#include <string>
+#include <string_view>
+
+namespace gazette {
+
+struct App;
+
+// How a response may be cached.
+enum class Caching {
+  public_page,  // Cache-Control: public, max-age=60 (public pages)
+  immutable,    // Cache-Control: public, max-age=31536000, immutable (hashed assets)
+  no_store,     // Cache-Control: no-store (admin, errors)
+};
+
+// Sends `body` with a strong ETag computed from it, the Cache-Control for `caching`,
+// Last-Modified when `last_modified` (ISO 8601 UTC) is given, and Vary: Accept-Encoding.
+// Answers 304 with no body when the request's If-None-Match matches the ETag.
+void send_cached(const httplib::Request& req, httplib::Response& res, std::string body,
+                 const char* content_type, Caching caching, std::string_view last_modified = {},
+                 std::string etag = {});
+
+// True when If-None-Match names `etag` (or is "*").
+bool etag_matches(const httplib::Request& req, std::string_view etag);
+
+// Percent-encodes a path segment (RFC 3986 unreserved characters stay).
+std::string url_encode_segment(std::string_view s);
+
+// The styled error page for `status`, with `message` for the reader (or the default
+// message for that status when empty). Never shows internals.
+void send_error_page(App& app, const httplib::Request& req, httplib::Response& res, int status,
+                     std::string_view message = {});
+
+}  // namespace gazette

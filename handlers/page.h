@@ -1,0 +1,42 @@
+// Template contexts shared by the public pages (views/README.md documents every name).
+#pragma once
+
+#include <kainjow/mustache.hpp>
+
+#include <string>
+
+#include "db/articles.h"
+
+namespace gazette {
+
+struct App;
+
+// What a page says about itself in <head>.
+struct PageMeta {
+  std::string title;        // without the site name; "" for the home page
+  std::string description;
+  std::string path;         // for the canonical URL, e.g. "/articles/slug"
+  std::string og_type = "website";
+  bool noindex = false;
+  bool is_home = false;
+};
+
+inline constexpr const char* kSiteName = "Gazette";
+inline constexpr const char* kSiteTagline = "Independent news, clearly told";
+
+// The context every page has: site, assets, page, nav_tags, year.
+kainjow::mustache::data base_context(const App& app, const std::string& now,
+                                     const PageMeta& meta, const std::vector<db::TagCount>& nav);
+
+// base_context with the navigation's tags read through the App's cache.
+kainjow::mustache::data base_context(App& app, db::Connection& c, const std::string& now,
+                                     const PageMeta& meta);
+
+// An article as the listings and the article page show it (url, title, summary, author,
+// date_iso, date_human, reading_minutes, tags, has_tags).
+kainjow::mustache::data article_context(const db::ArticleSummary& a);
+
+// The tag list of an article or the nav ({name, url} each).
+kainjow::mustache::data tag_links(const std::vector<std::string>& tags);
+
+}  // namespace gazette
