@@ -107,6 +107,11 @@ std::string env_name(const std::string& flag) {
 
 }  // namespace
 
+std::string default_base_url(const std::string& host, int port) {
+  std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;  // IPv6
+  return "http://" + h + ":" + std::to_string(port);
+}
+
 int default_threads() {
   // Each keep-alive connection holds a thread in cpp-httplib, so the pool must be larger
   // than the number of connections expected at once; idle threads cost little memory.
@@ -190,12 +195,6 @@ std::variant<Invocation, UsageError> parse_command_line(const std::vector<std::s
       value = "true";
     }
     if (auto err = spec->set(inv.config, value); !err.empty()) return UsageError{flag + " " + err};
-  }
-  if (inv.config.base_url.empty()) {
-    std::string host = inv.config.host.find(':') != std::string::npos
-                           ? "[" + inv.config.host + "]"  // an IPv6 address
-                           : inv.config.host;
-    inv.config.base_url = "http://" + host + ":" + std::to_string(inv.config.port);
   }
   if (inv.config.threads == 0) inv.config.threads = default_threads();
   return inv;

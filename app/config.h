@@ -19,7 +19,7 @@ struct Config {
   std::optional<std::string> theme;  // directory with views/ and static/ overrides
   std::string log_level = "info";
   std::string access_log = "-";  // "-": stderr with the rest of the log; else a file
-  std::string base_url;          // absolute, no trailing slash; "" until resolved
+  std::string base_url;          // absolute, no trailing slash; "": default_base_url()
   bool secure_cookies = false;
 };
 
@@ -45,6 +45,10 @@ std::variant<Invocation, UsageError> parse_command_line(const std::vector<std::s
 
 // The help text for `command` ("" for the program's own).
 std::string help_text(const std::string& command);
+
+// The site's URL when --base-url is not given: where the server listens
+// ("http://127.0.0.1:8080"; IPv6 addresses in brackets).
+std::string default_base_url(const std::string& host, int port);
 
 // The default number of worker threads: one per open connection is what cpp-httplib
 // holds, so this bounds concurrent connections rather than CPU use.

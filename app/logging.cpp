@@ -20,8 +20,10 @@ std::shared_ptr<spdlog::logger> make_access_logger(const std::string& target,
                                                    const std::string& level) {
   std::shared_ptr<spdlog::logger> logger;
   if (target == "-") {
-    const auto& sinks = spdlog::default_logger()->sinks();
-    logger = std::make_shared<spdlog::logger>("access", sinks.begin(), sinks.end());
+    // A sink of its own: set_pattern below formats the logger's sinks, and a shared sink
+    // would turn every log line into an access line.
+    logger = std::make_shared<spdlog::logger>(
+        "access", std::make_shared<spdlog::sinks::stderr_sink_mt>());
   } else {
     logger = std::make_shared<spdlog::logger>(
         "access", std::make_shared<spdlog::sinks::basic_file_sink_mt>(target));

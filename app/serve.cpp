@@ -94,7 +94,6 @@ int run_serve(const Invocation& inv) {
     return 1;
   }
 
-  std::unique_ptr<App> app;
   std::int64_t article_count = 0;
   try {
     auto opened = db::open_database(cfg.db);
@@ -102,13 +101,8 @@ int run_serve(const Invocation& inv) {
     if (opened.created) load_demo_content(*opened.connection, now);
     ensure_admin_account(*opened.connection, cfg.db, now);
     article_count = db::count_all(*opened.connection);
-    app = std::make_unique<App>(cfg, cfg.db);
-    app->now = [] { return now_iso8601(); };
   } catch (const db::OpenError& e) {
     spdlog::error("{}", e.what());
-    return 1;
-  } catch (const ViewError& e) {
-    spdlog::error("template error: {}", e.what());
     return 1;
   } catch (const std::exception& e) {
     spdlog::error("{}: {}", cfg.db, e.what());
@@ -116,6 +110,13 @@ int run_serve(const Invocation& inv) {
   }
 
   HttpServer server;
+  // cpp-httplib's default socket options add SO_REUSEPORT, which lets a second gazette
+  // bind the same port and silently take half the connections. SO_REUSEADDR alone still
+  // allows a restart while old connections sit in TIME_WAIT.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   server.set_tcp_nodelay(true);  // else Nagle + delayed ACK add ~40 ms per response
   int threads = cfg.threads;
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
@@ -124,21 +125,33 @@ int run_serve(const Invocation& inv) {
   server.set_read_timeout(kReadTimeoutSeconds);
   server.set_write_timeout(kWriteTimeoutSeconds);
   server.set_payload_max_length(kMaxRequestBody);
-  install_routes(server, *app, access_log);
 
   int port = cfg.port;
+  errno = 0;
   if (port == 0) {
     port = server.bind_to_any_port(cfg.host);
-    if (port < 0) port = -1;
   } else if (!server.bind_to_port(cfg.host, port)) {
     port = -1;
   }
-  if (port < 0) {
+  if (port <= 0) {
     spdlog::error("cannot listen on {}:{}: {}", cfg.host, cfg.port,
                   errno ? std::strerror(errno) : "address unavailable");
     return 1;
   }
   server.widen_backlog(kListenBacklog);
+
+  // The App is built once the port is known: the default base URL names it.
+  std::unique_ptr<App> app;
+  try {
+    Config resolved = cfg;
+    if (resolved.base_url.empty()) resolved.base_url = default_base_url(cfg.host, port);
+    app = std::make_unique<App>(resolved, cfg.db);
+    app->now = [] { return now_iso8601(); };
+  } catch (const ViewError& e) {
+    spdlog::error("template error: {}", e.what());
+    return 1;
+  }
+  install_routes(server, *app, access_log);
 
   std::thread stopper([&server, &stop_signals] {
     int sig = 0;

@@ -96,6 +96,14 @@ std::optional<std::string> read_theme_or_embedded(const std::optional<std::strin
 
 Views::Views(const std::optional<std::string>& theme_dir) {
   auto sources = collect_sources(theme_dir);
+  // Each file alone first, so that an error names the file it is in rather than the
+  // page it ends up in.
+  for (const auto& [name, text] : sources) {
+    kainjow::mustache::mustache alone(text);
+    if (!alone.is_valid()) {
+      throw ViewError("views/" + name + ".mustache: " + alone.error_message());
+    }
+  }
   auto layout = sources.find("layout");
   if (layout == sources.end()) throw ViewError("views/layout.mustache: missing");
   for (const char* page : kPages) {
