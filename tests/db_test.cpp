@@ -1,0 +1,168 @@
+// Unit tests of the store: migrations, the write path, the public reads, related lists.
+#include <catch2/catch.hpp>
+
+#include "content/validate.h"
+#include "db/articles.h"
+#include "db/related.h"
+#include "db/schema.h"
+#include "db/sqlite.h"
+#include "db/database.h"
+
+using namespace gazette;
+
+namespace {
+
+std::unique_ptr<db::Connection> memory_db() {
+  auto c = std::make_unique<db::Connection>(":memory:", db::OpenMode::read_write_create);
+  db::configure_connection(*c);
+  db::migrate(*c);
+  return c;
+}
+
+Article story(const std::string& slug, const std::string& date, std::vector<std::string> tags,
+              Status status = Status::published) {
+  Article a;
+  a.slug = slug;
+  a.title = "Title " + slug;
+  a.summary = "Summary " + slug;
+  a.body_markdown = "Some *body* text for " + slug + ".";
+  a.author = "A. Writer";
+  a.tags = std::move(tags);
+  a.status = status;
+  a.published_at = date;
+  REQUIRE(normalize_and_validate(a, "2026-06-01T00:00:00Z").empty());
+  return a;
+}
+
+std::vector<std::string> related_slugs(db::Connection& c, const std::string& slug,
+                                       const std::string& now = "2026-06-01T00:00:00Z") {
+  auto a = db::find_public(c, slug, now);
+  REQUIRE(a);
+  std::vector<std::string> out;
+  for (const auto& r : db::related_public(c, a->id, now, 5)) out.push_back(r.slug);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("migrations bring an empty database to the latest version", "[db][schema]") {
+  auto c = memory_db();
+  CHECK(c->query_int("PRAGMA user_version") == db::latest_schema_version());
+  CHECK(c->query_int("PRAGMA application_id") == db::kApplicationId);
+  CHECK(c->query_int("SELECT count(*) FROM sqlite_schema WHERE name = 'articles'") == 1);
+  // Running them again changes nothing.
+  db::migrate(*c);
+  CHECK(c->query_int("PRAGMA user_version") == db::latest_schema_version());
+}
+
+TEST_CASE("a transaction rolls back unless committed", "[db][sqlite]") {
+  auto c = memory_db();
+  {
+    db::Transaction tx(*c);
+    c->exec("INSERT INTO users (name, password_hash, created_at) VALUES ('a', 'h', 'now')");
+  }
+  CHECK(c->query_int("SELECT count(*) FROM users") == 0);
+  {
+    db::Transaction tx(*c);
+    c->exec("INSERT INTO users (name, password_hash, created_at) VALUES ('a', 'h', 'now')");
+    tx.commit();
+  }
+  CHECK(c->query_int("SELECT count(*) FROM users") == 1);
+}
+
+TEST_CASE("SQLite errors carry their code", "[db][sqlite]") {
+  auto c = memory_db();
+  try {
+    c->exec("INSERT INTO articles (slug) VALUES ('x')");  // title is NOT NULL
+    FAIL("expected an error");
+  } catch (const db::Error& e) {
+    CHECK(e.primary_code() == SQLITE_CONSTRAINT);
+  }
+  CHECK_THROWS_AS(c->prepare("SELECT nonsense FROM nowhere"), db::Error);
+}
+
+TEST_CASE("save_articles upserts by slug and renders Markdown", "[db][articles]") {
+  auto c = memory_db();
+  auto r = db::save_articles(*c, {story("one", "2026-01-01T00:00:00Z", {"x"})}, "2026-06-01T00:00:00Z");
+  REQUIRE(std::get<db::SaveResult>(r).created == 1);
+  auto edited = story("one", "2026-01-02T00:00:00Z", {"y", "z"});
+  edited.title = "New title";
+  r = db::save_articles(*c, {edited}, "2026-06-02T00:00:00Z");
+  CHECK(std::get<db::SaveResult>(r).updated == 1);
+  CHECK(db::count_all(*c) == 1);
+  auto a = db::find_public(*c, "one", "2026-06-02T00:00:00Z");
+  REQUIRE(a);
+  CHECK(a->title == "New title");
+  CHECK(a->tags == std::vector<std::string>{"y", "z"});
+  CHECK(a->body_html.find("<em>body</em>") != std::string::npos);
+  CHECK(a->updated_at == "2026-06-02T00:00:00Z");
+  CHECK(a->word_count == 5);
+}
+
+TEST_CASE("an unknown pinned slug aborts the whole batch", "[db][articles]") {
+  auto c = memory_db();
+  auto a = story("first", "2026-01-01T00:00:00Z", {"x"});
+  auto b = story("second", "2026-01-02T00:00:00Z", {"x"});
+  b.related = {"missing"};
+  auto r = db::save_articles(*c, {a, b}, "2026-06-01T00:00:00Z");
+  REQUIRE(std::holds_alternative<db::SaveError>(r));
+  CHECK(std::get<db::SaveError>(r).index == 1);
+  CHECK(std::get<db::SaveError>(r).error.field == "related");
+  CHECK(db::count_all(*c) == 0);
+}
+
+TEST_CASE("listings show public articles only, newest first", "[db][articles]") {
+  auto c = memory_db();
+  db::save_articles(*c,
+                    {story("old", "2026-01-01T00:00:00Z", {"t"}),
+                     story("new", "2026-02-01T00:00:00Z", {"t", "u"}),
+                     story("draft", "2026-03-01T00:00:00Z", {"t"}, Status::draft),
+                     story("scheduled", "2026-12-01T00:00:00Z", {"t"})},
+                    "2026-06-01T00:00:00Z");
+  auto page = db::list_public(*c, "2026-06-01T00:00:00Z", 20, 0);
+  REQUIRE(page.items.size() == 2);
+  CHECK(page.total == 2);
+  CHECK(page.items[0].slug == "new");
+  CHECK(page.items[1].slug == "old");
+  CHECK(page.items[0].tags == std::vector<std::string>{"t", "u"});
+  CHECK(db::list_public_by_tag(*c, "u", "2026-06-01T00:00:00Z", 20, 0).total == 1);
+  CHECK_FALSE(db::find_public(*c, "draft", "2026-06-01T00:00:00Z"));
+  CHECK_FALSE(db::find_public(*c, "scheduled", "2026-06-01T00:00:00Z"));
+  // Its time comes: visible without any write.
+  CHECK(db::find_public(*c, "scheduled", "2026-12-01T00:00:00Z"));
+  CHECK(db::list_public(*c, "2026-12-02T00:00:00Z", 20, 0).total == 3);
+  auto tags = db::top_tags(*c, "2026-06-01T00:00:00Z", 6);
+  REQUIRE(tags.size() == 2);
+  CHECK(tags[0].tag == "t");
+  CHECK(tags[0].count == 2);
+}
+
+TEST_CASE("related lists: pins first, shared tags, never self or drafts", "[db][related]") {
+  auto c = memory_db();
+  auto pinned = story("pinned", "2026-01-01T00:00:00Z", {"other"});
+  auto a = story("a", "2026-01-02T00:00:00Z", {"x", "y"});
+  a.related = {"pinned"};
+  auto b = story("b", "2026-01-03T00:00:00Z", {"x", "y"});
+  auto c2 = story("c", "2026-01-04T00:00:00Z", {"x", "z", "w"});
+  auto d = story("d", "2026-01-05T00:00:00Z", {"x", "y"}, Status::draft);
+  auto e = story("e", "2026-01-06T00:00:00Z", {"unrelated"});
+  REQUIRE(std::holds_alternative<db::SaveResult>(
+      db::save_articles(*c, {pinned, a, b, c2, d, e}, "2026-06-01T00:00:00Z")));
+  CHECK(related_slugs(*c, "a") == std::vector<std::string>{"pinned", "b", "c"});
+  CHECK(related_slugs(*c, "b") == std::vector<std::string>{"a", "c"});
+  CHECK(related_slugs(*c, "e").empty());
+
+  SECTION("a new article enters the lists of the existing ones it outranks") {
+    auto f = story("f", "2026-01-07T00:00:00Z", {"x", "y"});
+    db::save_articles(*c, {f}, "2026-06-02T00:00:00Z");
+    CHECK(related_slugs(*c, "b") == std::vector<std::string>{"f", "a", "c"});
+  }
+  SECTION("a rebuild gives the same lists") {
+    {
+      db::Transaction tx(*c);
+      db::rebuild_all_related(*c);
+      tx.commit();
+    }
+    CHECK(related_slugs(*c, "a") == std::vector<std::string>{"pinned", "b", "c"});
+  }
+}

@@ -1,0 +1,86 @@
+// Unit tests of template loading and rendering.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <atomic>
+#include <fstream>
+#include <thread>
+
+#include "tests/process_support.h"
+#include "views/assets.h"
+#include "views/views.h"
+
+using gazette::Views;
+using kainjow::mustache::data;
+
+TEST_CASE("the embedded templates load and escape what they are given", "[views]") {
+  Views views(std::nullopt);
+  data ctx;
+  data article;
+  article.set("title", "<script>alert(\"x\")</script> & more");
+  article.set("body_html", "<p>trusted</p>");
+  ctx.set("article", article);
+  ctx.set("jsonld", "{}");
+  std::string html = views.render("article", ctx);
+  CHECK(html.find("<script>alert") == std::string::npos);
+  CHECK(html.find("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more") !=
+        std::string::npos);
+  CHECK(html.find("<p>trusted</p>") != std::string::npos);  // body_html is ours, unescaped
+  CHECK(html.find("<!DOCTYPE html>") != std::string::npos);  // the layout wraps the page
+  CHECK(html.find("{{") == std::string::npos);               // every partial was inlined
+}
+
+TEST_CASE("rendering is safe from several threads at once", "[views]") {
+  Views views(std::nullopt);
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        data ctx;
+        data err;
+        err.set("heading", "H" + std::to_string(t));
+        ctx.set("error", err);
+        if (views.render("error", ctx).find("H" + std::to_string(t)) != std::string::npos) ++ok;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(ok == 200);
+}
+
+TEST_CASE("theme templates: override, missing partial, recursion, parse error", "[views]") {
+  gazette::test::TempDir dir;
+  std::filesystem::create_directories(dir.path() / "views");
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / ("views/" + name)) << text;
+  };
+  std::optional<std::string> theme = dir.path().string();
+
+  write("error.mustache", "<em>{{error.heading}}</em>");
+  {
+    Views views(theme);
+    data ctx, err;
+    err.set("heading", "Gone");
+    ctx.set("error", err);
+    CHECK(views.render("error", ctx).find("<em>Gone</em>") != std::string::npos);
+  }
+  write("error.mustache", "{{> nowhere}}");
+  CHECK_THROWS_WITH(Views(theme), Catch::Contains("unknown partial \"nowhere\""));
+  write("error.mustache", "{{> loop}}");
+  write("loop.mustache", "{{> loop}}");
+  CHECK_THROWS_WITH(Views(theme), Catch::Contains("include itself"));
+  write("error.mustache", "{{#open}} never closed");
+  CHECK_THROWS_WITH(Views(theme), Catch::Contains("views/error.mustache"));
+}
+
+TEST_CASE("assets get content-hashed URLs", "[views][assets]") {
+  gazette::Assets assets(std::nullopt);
+  std::string css = assets.url_of("style.css");
+  REQUIRE(css.starts_with("/static/style."));
+  CHECK(css.ends_with(".css"));
+  const gazette::Asset* a = assets.find(css);
+  REQUIRE(a);
+  CHECK(a->content_type == "text/css; charset=utf-8");
+  CHECK(css.find(gazette::content_hash(a->body, 12)) != std::string::npos);
+  CHECK(assets.find("/static/style.css") == nullptr);
+}
