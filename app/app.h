@@ -41,8 +41,8 @@ struct App {
   const Config config;
   const Views views;
   const Assets assets;
-  db::Pool pool;       // thread-safe
-  NavTagsCache nav;    // thread-safe
+  db::Pool pool;     // thread-safe
+  NavTagsCache nav;  // thread-safe
   // Bumped by every write this process makes, so caches know their content is old.
   std::atomic<std::uint64_t> generation{1};
   // The current time as ISO 8601 UTC; what "now" means for scheduled articles.

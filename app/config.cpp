@@ -11,7 +11,7 @@ namespace gazette {
 
 namespace {
 
-const std::vector<std::string> kCommands = {"serve", "import", "dump",   "export",
+const std::vector<std::string> kCommands = {"serve",  "import", "dump",    "export",
                                             "backup", "user",   "related", "check"};
 
 // What a flag does to the Config; returns an error text (without the flag's name) or "".
@@ -45,40 +45,61 @@ std::string parse_bool(const std::string& text, bool& out) {
 
 const std::vector<OptionSpec>& option_specs() {
   static const std::vector<OptionSpec> specs = {
-      {"--db", true, {}, [](Config& c, const std::string& v) {
+      {"--db",
+       true,
+       {},
+       [](Config& c, const std::string& v) {
          if (v.empty()) return std::string("expects a file path");
          c.db = v;
          return std::string();
        }},
-      {"--host", true, {"serve"}, [](Config& c, const std::string& v) {
+      {"--host",
+       true,
+       {"serve"},
+       [](Config& c, const std::string& v) {
          if (v.empty()) return std::string("expects an address such as 127.0.0.1");
          c.host = v;
          return std::string();
        }},
-      {"--port", true, {"serve"},
+      {"--port",
+       true,
+       {"serve"},
        [](Config& c, const std::string& v) { return parse_int(v, 0, 65535, c.port); }},
-      {"--threads", true, {"serve"},
+      {"--threads",
+       true,
+       {"serve"},
        [](Config& c, const std::string& v) { return parse_int(v, 1, 1024, c.threads); }},
-      {"--theme", true, {"serve", "export"}, [](Config& c, const std::string& v) {
+      {"--theme",
+       true,
+       {"serve", "export"},
+       [](Config& c, const std::string& v) {
          if (v.empty()) return std::string("expects a directory");
          c.theme = v;
          return std::string();
        }},
-      {"--log-level", true, {"serve"}, [](Config& c, const std::string& v) {
-         static const std::vector<std::string> levels = {"trace", "debug", "info", "warn",
-                                                         "error"};
+      {"--log-level",
+       true,
+       {"serve"},
+       [](Config& c, const std::string& v) {
+         static const std::vector<std::string> levels = {"trace", "debug", "info", "warn", "error"};
          if (std::find(levels.begin(), levels.end(), v) == levels.end()) {
            return "expects trace, debug, info, warn or error (got \"" + v + "\")";
          }
          c.log_level = v;
          return std::string();
        }},
-      {"--access-log", true, {"serve"}, [](Config& c, const std::string& v) {
+      {"--access-log",
+       true,
+       {"serve"},
+       [](Config& c, const std::string& v) {
          if (v.empty()) return std::string("expects a file path or - for stderr");
          c.access_log = v;
          return std::string();
        }},
-      {"--base-url", true, {"serve", "export"}, [](Config& c, const std::string& v) {
+      {"--base-url",
+       true,
+       {"serve", "export"},
+       [](Config& c, const std::string& v) {
          if (!v.starts_with("http://") && !v.starts_with("https://")) {
            return "expects an absolute http:// or https:// URL (got \"" + v + "\")";
          }
@@ -87,8 +108,26 @@ const std::vector<OptionSpec>& option_specs() {
          c.base_url = url;
          return std::string();
        }},
-      {"--secure-cookies", false, {"serve"},
+      {"--secure-cookies",
+       false,
+       {"serve"},
        [](Config& c, const std::string& v) { return parse_bool(v, c.secure_cookies); }},
+      {"--password-stdin",
+       false,
+       {"user"},
+       [](Config& c, const std::string& v) { return parse_bool(v, c.password_stdin); }},
+      {"--force",
+       false,
+       {"backup"},
+       [](Config& c, const std::string& v) { return parse_bool(v, c.force); }},
+      {"--out",
+       true,
+       {"export"},
+       [](Config& c, const std::string& v) {
+         if (v.empty()) return std::string("expects a directory");
+         c.out_dir = v;
+         return std::string();
+       }},
   };
   return specs;
 }
@@ -141,9 +180,10 @@ std::variant<Invocation, UsageError> parse_command_line(const std::vector<std::s
     return UsageError{"unknown command \"" + inv.command + "\" (try gazette --help)"};
   }
 
-  // Variables first, so that flags override them.
+  // Variables first, so that flags override them. Only serve's flags and --db have
+  // variables (SPEC): a stray GAZETTE_FORCE must never make a backup overwrite a file.
   for (const auto& spec : option_specs()) {
-    if (!applies(spec, inv.command)) continue;
+    if (!applies(spec, inv.command) || !applies(spec, "serve")) continue;
     auto name = env_name(spec.flag);
     if (auto value = env(name)) {
       if (auto err = spec.set(inv.config, *value); !err.empty()) {
@@ -161,8 +201,8 @@ std::variant<Invocation, UsageError> parse_command_line(const std::vector<std::s
           inv.help = true;
           continue;
         }
-        return UsageError{"unknown option " + arg + " for " + inv.command +
-                          " (try gazette " + inv.command + " --help)"};
+        return UsageError{"unknown option " + arg + " for " + inv.command + " (try gazette " +
+                          inv.command + " --help)"};
       }
       inv.args.push_back(arg);
       continue;

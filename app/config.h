@@ -21,10 +21,13 @@ struct Config {
   std::string access_log = "-";  // "-": stderr with the rest of the log; else a file
   std::string base_url;          // absolute, no trailing slash; "": default_base_url()
   bool secure_cookies = false;
+  bool password_stdin = false;  // user add/passwd: read the password from stdin
+  bool force = false;           // backup: overwrite an existing file
+  std::string out_dir;          // export: where the site goes
 };
 
 struct Invocation {
-  std::string command;  // "serve", "import", ... ; "" with help or version
+  std::string command;            // "serve", "import", ... ; "" with help or version
   std::vector<std::string> args;  // positional arguments after the command
   Config config;
   bool help = false;     // --help (for `command`, or the whole program when command is "")

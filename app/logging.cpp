@@ -8,8 +8,8 @@
 namespace gazette {
 
 void setup_logging(const std::string& level) {
-  auto logger = std::make_shared<spdlog::logger>(
-      "gazette", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto logger = std::make_shared<spdlog::logger>("gazette",
+                                                 std::make_shared<spdlog::sinks::stderr_sink_mt>());
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
   logger->set_level(spdlog::level::from_str(level));
   logger->flush_on(spdlog::level::trace);
@@ -22,8 +22,8 @@ std::shared_ptr<spdlog::logger> make_access_logger(const std::string& target,
   if (target == "-") {
     // A sink of its own: set_pattern below formats the logger's sinks, and a shared sink
     // would turn every log line into an access line.
-    logger = std::make_shared<spdlog::logger>(
-        "access", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    logger = std::make_shared<spdlog::logger>("access",
+                                              std::make_shared<spdlog::sinks::stderr_sink_mt>());
   } else {
     logger = std::make_shared<spdlog::logger>(
         "access", std::make_shared<spdlog::sinks::basic_file_sink_mt>(target));

@@ -7,7 +7,9 @@
 
 namespace gazette {
 
-bool init_crypto() { return sodium_init() >= 0; }
+bool init_crypto() {
+  return sodium_init() >= 0;
+}
 
 std::string hash_password(std::string_view password) {
   char out[crypto_pwhash_STRBYTES];

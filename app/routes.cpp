@@ -80,8 +80,7 @@ bool is_unavailable(const db::Error& e) {
 
 }  // namespace
 
-void install_routes(httplib::Server& server, App& app,
-                    std::shared_ptr<spdlog::logger> access_log) {
+void install_routes(httplib::Server& server, App& app, std::shared_ptr<spdlog::logger> access_log) {
   server.set_default_headers({
       {"Content-Security-Policy", "default-src 'self'"},
       {"X-Content-Type-Options", "nosniff"},

@@ -48,8 +48,8 @@ void load_demo_content(db::Connection& c, const std::string& now) {
   auto articles = demo_articles(now);
   auto result = db::save_articles(c, articles, now);
   if (auto* err = std::get_if<db::SaveError>(&result)) {
-    throw std::runtime_error("demo article " + articles[err->index].slug + ": " +
-                             err->error.field + ": " + err->error.message);
+    throw std::runtime_error("demo article " + articles[err->index].slug + ": " + err->error.field +
+                             ": " + err->error.message);
   }
   spdlog::info("loaded {} demo articles", articles.size());
 }

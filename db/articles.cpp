@@ -70,9 +70,8 @@ std::int64_t upsert_one(Connection& c, const gazette::Article& a, std::string_vi
       author = excluded.author, status = excluded.status,
       published_at = excluded.published_at, updated_at = excluded.updated_at
     RETURNING id)sql"));
-  up->bind_all(a.slug, a.title, a.summary, a.body_markdown, markdown_to_html(a.body_markdown),
-               text, count_words(text), a.author, gazette::to_string(a.status), a.published_at,
-               now);
+  up->bind_all(a.slug, a.title, a.summary, a.body_markdown, markdown_to_html(a.body_markdown), text,
+               count_words(text), a.author, gazette::to_string(a.status), a.published_at, now);
   up->step();
   std::int64_t id = up->int64(0);
   up->reset();
@@ -106,8 +105,8 @@ std::variant<SaveResult, SaveError> save_articles(Connection& c,
   // Pins after every upsert, so an article may pin one that comes later in the batch.
   StatementUse clear_pins(c.cached("DELETE FROM related_pins WHERE article_id = ?"));
   StatementUse find(c.cached("SELECT id FROM articles WHERE slug = ?"));
-  StatementUse add_pin(c.cached(
-      "INSERT INTO related_pins (article_id, position, pinned_id) VALUES (?, ?, ?)"));
+  StatementUse add_pin(
+      c.cached("INSERT INTO related_pins (article_id, position, pinned_id) VALUES (?, ?, ?)"));
   for (std::size_t i = 0; i < articles.size(); ++i) {
     clear_pins->bind(1, ids[i]).run();
     clear_pins->reset();
@@ -139,8 +138,8 @@ ListPage list_public(Connection& c, std::string_view now, int limit, int offset)
     ORDER BY a.published_at DESC, a.id DESC LIMIT ?2 OFFSET ?3)sql"));
   q->bind_all(now, limit, offset);
   ListPage page = read_page(*q);
-  StatementUse n(c.cached(
-      "SELECT count(*) FROM articles WHERE status = 'published' AND published_at <= ?"));
+  StatementUse n(
+      c.cached("SELECT count(*) FROM articles WHERE status = 'published' AND published_at <= ?"));
   n->bind(1, now);
   page.total = n->step() ? n->int64(0) : 0;
   return page;
@@ -162,8 +161,7 @@ ListPage list_public_by_tag(Connection& c, std::string_view tag, std::string_vie
   return page;
 }
 
-std::optional<ArticleView> find_public(Connection& c, std::string_view slug,
-                                       std::string_view now) {
+std::optional<ArticleView> find_public(Connection& c, std::string_view slug, std::string_view now) {
   StatementUse q(c.cached(std::string("SELECT ") + kSummaryColumns + R"sql(,
       a.body_html, a.created_at
     FROM articles a WHERE a.slug = ?1 AND a.status = 'published' AND a.published_at <= ?2)sql"));

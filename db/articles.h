@@ -78,8 +78,7 @@ ListPage list_public(Connection& c, std::string_view now, int limit, int offset)
 ListPage list_public_by_tag(Connection& c, std::string_view tag, std::string_view now, int limit,
                             int offset);
 // A public article by slug; nullopt for unknown, draft or scheduled.
-std::optional<ArticleView> find_public(Connection& c, std::string_view slug,
-                                       std::string_view now);
+std::optional<ArticleView> find_public(Connection& c, std::string_view slug, std::string_view now);
 // Up to `limit` entries of the stored related list of article `id`, public ones only.
 std::vector<RelatedLink> related_public(Connection& c, std::int64_t id, std::string_view now,
                                         int limit);

@@ -19,13 +19,13 @@ std::string explain(const std::string& path, const Error& e) {
     case SQLITE_NOTADB:
       return path + ": not a SQLite database (is --db pointing at the right file?)";
     case SQLITE_CORRUPT:
-      return path + ": the database file is corrupt (" + e.what() +
-             "); restore it from a backup";
+      return path + ": the database file is corrupt (" + e.what() + "); restore it from a backup";
     case SQLITE_READONLY:
       return path + ": the database is read-only; Gazette needs to write to it";
     case SQLITE_CANTOPEN:
-      return path + ": cannot open the database file (check that its directory exists and is "
-                    "writable)";
+      return path +
+             ": cannot open the database file (check that its directory exists and is "
+             "writable)";
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return path + ": the database is locked by another process";
@@ -50,7 +50,8 @@ void configure_connection(Connection& c) {
 OpenedDatabase open_database(const std::string& path) {
   struct stat st {};
   bool exists = ::stat(path.c_str(), &st) == 0;
-  if (exists && S_ISDIR(st.st_mode)) throw OpenError(path + ": is a directory, not a database file");
+  if (exists && S_ISDIR(st.st_mode))
+    throw OpenError(path + ": is a directory, not a database file");
   if (exists && ::access(path.c_str(), R_OK | W_OK) != 0) {
     throw OpenError(path + ": the database file is not readable and writable by this user (" +
                     std::strerror(errno) + ")");
@@ -72,8 +73,9 @@ OpenedDatabase open_database(const std::string& path) {
     auto objects = c.query_int("SELECT count(*) FROM sqlite_schema").value_or(0);
     if (app_id != kApplicationId) {
       if (app_id != 0 || objects != 0 || version != 0) {
-        throw OpenError(path + ": a SQLite database, but not a Gazette database; refusing to "
-                               "change it");
+        throw OpenError(path +
+                        ": a SQLite database, but not a Gazette database; refusing to "
+                        "change it");
       }
       out.created = true;  // a new or empty file: ours to initialise
     }

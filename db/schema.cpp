@@ -80,7 +80,9 @@ CREATE TABLE users (
 
 }  // namespace
 
-int latest_schema_version() { return static_cast<int>(std::size(kMigrations)); }
+int latest_schema_version() {
+  return static_cast<int>(std::size(kMigrations));
+}
 
 void migrate(Connection& c) {
   for (;;) {

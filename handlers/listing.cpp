@@ -28,9 +28,9 @@ std::string page_url(const std::string& base_path, int page) {
 
 }  // namespace
 
-void send_listing(App& app, db::Connection& c, const httplib::Request& req,
-                  httplib::Response& res, const std::string& now, const db::ListPage& list,
-                  int page, const std::string& base_path, const std::string& tag) {
+void send_listing(App& app, db::Connection& c, const httplib::Request& req, httplib::Response& res,
+                  const std::string& now, const db::ListPage& list, int page,
+                  const std::string& base_path, const std::string& tag) {
   int pages = static_cast<int>((list.total + kPageSize - 1) / kPageSize);
   if (page > 1 && page > pages) {
     send_error_page(app, req, res, 404,

@@ -20,8 +20,8 @@ std::optional<int> requested_page(const httplib::Request& req);
 // Renders a listing page. `base_path` is the listing's URL without ?page ("/" or
 // "/tags/economy"); `tag` is empty on the home page. Answers 404 for a page past the
 // last one (page 1 of an empty home page is fine: it says there is nothing yet).
-void send_listing(App& app, db::Connection& c, const httplib::Request& req,
-                  httplib::Response& res, const std::string& now, const db::ListPage& list,
-                  int page, const std::string& base_path, const std::string& tag);
+void send_listing(App& app, db::Connection& c, const httplib::Request& req, httplib::Response& res,
+                  const std::string& now, const db::ListPage& list, int page,
+                  const std::string& base_path, const std::string& tag);
 
 }  // namespace gazette

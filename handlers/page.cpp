@@ -33,8 +33,7 @@ data base_context(const App& app, const std::string& now, const PageMeta& meta,
   assets.set("icon", app.assets.url_of("favicon.svg"));
 
   data page;
-  page.set("title", meta.title.empty() ? std::string(kSiteName)
-                                       : meta.title + " | " + kSiteName);
+  page.set("title", meta.title.empty() ? std::string(kSiteName) : meta.title + " | " + kSiteName);
   page.set("description", meta.description);
   page.set("canonical", app.config.base_url + meta.path);
   page.set("og_type", meta.og_type);

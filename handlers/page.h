@@ -13,9 +13,9 @@ struct App;
 
 // What a page says about itself in <head>.
 struct PageMeta {
-  std::string title;        // without the site name; "" for the home page
+  std::string title;  // without the site name; "" for the home page
   std::string description;
-  std::string path;         // for the canonical URL, e.g. "/articles/slug"
+  std::string path;  // for the canonical URL, e.g. "/articles/slug"
   std::string og_type = "website";
   bool noindex = false;
   bool is_home = false;
@@ -25,8 +25,8 @@ inline constexpr const char* kSiteName = "Gazette";
 inline constexpr const char* kSiteTagline = "Independent news, clearly told";
 
 // The context every page has: site, assets, page, nav_tags, year.
-kainjow::mustache::data base_context(const App& app, const std::string& now,
-                                     const PageMeta& meta, const std::vector<db::TagCount>& nav);
+kainjow::mustache::data base_context(const App& app, const std::string& now, const PageMeta& meta,
+                                     const std::vector<db::TagCount>& nav);
 
 // base_context with the navigation's tags read through the App's cache.
 kainjow::mustache::data base_context(App& app, db::Connection& c, const std::string& now,

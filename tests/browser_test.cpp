@@ -39,8 +39,8 @@ void screenshot(const ServerProcess& server, const std::string& path, const std:
   std::filesystem::create_directories(dir);
   auto file = dir / (name + ".png");
   std::filesystem::remove(file);
-  auto r = chromium({"--window-size=" + size, "--screenshot=" + file.string()},
-                    server.url() + path);
+  auto r =
+      chromium({"--window-size=" + size, "--screenshot=" + file.string()}, server.url() + path);
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   REQUIRE(std::filesystem::exists(file));

@@ -34,8 +34,8 @@ int lines(const std::string& text) {
 void expect_refused(const std::string& db, const std::string& why,
                     std::optional<uid_t> as_user = std::nullopt) {
   std::string before = slurp(db);
-  auto r = run_gazette({"serve", "--db", db, "--port", "0"}, {}, "", std::chrono::seconds(60),
-                       as_user);
+  auto r =
+      run_gazette({"serve", "--db", db, "--port", "0"}, {}, "", std::chrono::seconds(60), as_user);
   INFO(r.err);
   CHECK(r.exit_code == 1);
   CHECK(lines(r.err) == 1);
@@ -133,14 +133,14 @@ TEST_CASE("databases gazette must refuse", "[integration][cli]") {
 
   SECTION("a text file") {
     std::string db = dir / "notes.db";
-    std::ofstream(db) << "These are my notes, not a database.\n"
-                      << std::string(2000, 'x') << "\n";
+    std::ofstream(db) << "These are my notes, not a database.\n" << std::string(2000, 'x') << "\n";
     expect_refused(db, "not a SQLite database");
   }
   SECTION("another program's SQLite database") {
     std::string db = dir / "other.db";
-    sql(db, "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL);"
-            "INSERT INTO invoices (total) VALUES (12.5);");
+    sql(db,
+        "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL);"
+        "INSERT INTO invoices (total) VALUES (12.5);");
     expect_refused(db, "not a Gazette database");
   }
   SECTION("a Gazette database from a newer version") {
@@ -186,8 +186,8 @@ TEST_CASE("databases gazette must refuse", "[integration][cli]") {
                                                    std::filesystem::perms::others_read |
                                                    std::filesystem::perms::others_exec);
     }
-    std::filesystem::permissions(db, std::filesystem::perms::owner_read |
-                                         std::filesystem::perms::others_read);
+    std::filesystem::permissions(
+        db, std::filesystem::perms::owner_read | std::filesystem::perms::others_read);
     expect_refused(db, "not readable and writable", as_user);
   }
 }

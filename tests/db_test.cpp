@@ -3,10 +3,10 @@
 
 #include "content/validate.h"
 #include "db/articles.h"
+#include "db/database.h"
 #include "db/related.h"
 #include "db/schema.h"
 #include "db/sqlite.h"
-#include "db/database.h"
 
 using namespace gazette;
 
@@ -83,7 +83,8 @@ TEST_CASE("SQLite errors carry their code", "[db][sqlite]") {
 
 TEST_CASE("save_articles upserts by slug and renders Markdown", "[db][articles]") {
   auto c = memory_db();
-  auto r = db::save_articles(*c, {story("one", "2026-01-01T00:00:00Z", {"x"})}, "2026-06-01T00:00:00Z");
+  auto r =
+      db::save_articles(*c, {story("one", "2026-01-01T00:00:00Z", {"x"})}, "2026-06-01T00:00:00Z");
   REQUIRE(std::get<db::SaveResult>(r).created == 1);
   auto edited = story("one", "2026-01-02T00:00:00Z", {"y", "z"});
   edited.title = "New title";

@@ -30,9 +30,9 @@ std::string read_file(const std::string& path) {
 }
 
 // Forks and execs `binary` with stdin/stdout/stderr from/to the given files.
-pid_t spawn(const std::string& binary, const std::vector<std::string>& args,
-            const EnvChanges& env, const std::string& in, const std::string& out,
-            const std::string& err, std::optional<uid_t> as_user) {
+pid_t spawn(const std::string& binary, const std::vector<std::string>& args, const EnvChanges& env,
+            const std::string& in, const std::string& out, const std::string& err,
+            std::optional<uid_t> as_user) {
   std::vector<std::string> envs;
   for (char** e = environ; *e; ++e) {
     std::string kv = *e;
@@ -172,7 +172,9 @@ ServerProcess::~ServerProcess() {
   if (pid_ > 0) stop(SIGKILL, std::chrono::seconds(10));
 }
 
-std::string ServerProcess::log() const { return read_file(log_path_); }
+std::string ServerProcess::log() const {
+  return read_file(log_path_);
+}
 
 int ServerProcess::stop(int signal, std::chrono::seconds timeout) {
   if (pid_ <= 0) return -1;

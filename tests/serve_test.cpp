@@ -114,8 +114,9 @@ TEST_CASE("the home page carries caching, security and sharing headers", "[integ
   CHECK(r->get_header_value("Cache-Control") == "public, max-age=60");
   CHECK(r->get_header_value("Vary") == "Accept-Encoding");
   CHECK(std::regex_match(r->get_header_value("ETag"), std::regex(R"("[0-9a-f]{16}")")));
-  CHECK(std::regex_match(r->get_header_value("Last-Modified"),
-                         std::regex(R"([A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT)")));
+  CHECK(std::regex_match(
+      r->get_header_value("Last-Modified"),
+      std::regex(R"([A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT)")));
   CHECK(r->get_header_value("X-Frame-Options").empty());  // only admin pages deny framing
   // --base-url drives canonical and OpenGraph URLs (its trailing slash dropped).
   CHECK(r->body.find("<link rel=\"canonical\" href=\"https://news.example.org/\">") !=
@@ -223,8 +224,8 @@ TEST_CASE("listings paginate 20 a page", "[integration][serve]") {
     std::snprintf(date, sizeof date, "2026-03-%02dT09:00:00Z", (i % 28) + 1);
     std::string d = date;
     d[11] = static_cast<char>('0' + i / 28);  // distinct times on the same day
-    articles.push_back(make_article("Story number " + std::to_string(i), d,
-                                    {i % 2 ? "odd" : "even", "all"}));
+    articles.push_back(
+        make_article("Story number " + std::to_string(i), d, {i % 2 ? "odd" : "even", "all"}));
   }
   seed(db, articles);
   ServerProcess server({"--db", db});
@@ -234,7 +235,8 @@ TEST_CASE("listings paginate 20 a page", "[integration][serve]") {
   auto p3 = get(server, "/?page=3");
   REQUIRE((p1 && p2 && p3));
   CHECK(p1->status == 200);
-  CHECK(count(p1->body, "<article class=\"card\"") + count(p1->body, "<article class=\"lead\"") == 20);
+  CHECK(count(p1->body, "<article class=\"card\"") + count(p1->body, "<article class=\"lead\"") ==
+        20);
   CHECK(count(p2->body, "<article class=\"card\"") == 20);
   CHECK(count(p3->body, "<article class=\"card\"") == 5);
   CHECK(p1->body.find("href=\"/?page=2\"") != std::string::npos);
@@ -297,7 +299,8 @@ TEST_CASE("static assets are content-hashed and cached for a year", "[integratio
   auto etag = css->get_header_value("ETag");
   CHECK(get(server, m[1], {{"If-None-Match", etag}})->status == 304);
 
-  REQUIRE(std::regex_search(home->body, m, std::regex(R"re(href="(/static/favicon\.[0-9a-f]{12}\.svg)")re")));
+  REQUIRE(std::regex_search(home->body, m,
+                            std::regex(R"re(href="(/static/favicon\.[0-9a-f]{12}\.svg)")re")));
   CHECK(get(server, m[1])->get_header_value("Content-Type") == "image/svg+xml");
 
   CHECK(get(server, "/static/style.000000000000.css")->status == 404);
@@ -328,7 +331,8 @@ TEST_CASE("healthz, 405 and error pages", "[integration][serve]") {
   // Access lines name method, path, status and client, and escape control characters.
   get(server, "/articles/x%0Aforged");
   std::string log = server.log();
-  CHECK(std::regex_search(log, std::regex(R"(access GET /healthz 200 \d+B [0-9.]+ms 127\.0\.0\.1:\d+)")));
+  CHECK(std::regex_search(
+      log, std::regex(R"(access GET /healthz 200 \d+B [0-9.]+ms 127\.0\.0\.1:\d+)")));
   CHECK(log.find("/articles/x\\x0aforged 404") != std::string::npos);
 }
 
@@ -357,7 +361,8 @@ TEST_CASE("a theme directory overrides templates and static files", "[integratio
   CHECK(missing->body.find("<p class=\"themed\">404: Page not found</p>") != std::string::npos);
   auto home = get(server, "/");
   std::smatch m;
-  REQUIRE(std::regex_search(home->body, m, std::regex(R"re(href="(/static/style\.[0-9a-f]+\.css)")re")));
+  REQUIRE(std::regex_search(home->body, m,
+                            std::regex(R"re(href="(/static/style\.[0-9a-f]+\.css)")re")));
   CHECK(get(server, m[1])->body == "body { color: rebeccapurple; }\n");
 }
 
@@ -365,8 +370,8 @@ TEST_CASE("a broken theme template stops start-up with its name", "[integration]
   TempDir dir;
   std::filesystem::create_directories(dir.path() / "theme/views");
   std::ofstream(dir / "theme/views/card.mustache") << "{{#unclosed}}\n";
-  auto r = gazette::test::run_gazette({"serve", "--db", dir / "site.db", "--port", "0",
-                                       "--theme", dir / "theme"});
+  auto r = gazette::test::run_gazette(
+      {"serve", "--db", dir / "site.db", "--port", "0", "--theme", dir / "theme"});
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("template error") != std::string::npos);
   CHECK(r.err.find("views/card.mustache") != std::string::npos);

@@ -1,7 +1,7 @@
 // Unit tests of template loading and rendering.
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <atomic>
 #include <fstream>
 #include <thread>
 
@@ -24,7 +24,7 @@ TEST_CASE("the embedded templates load and escape what they are given", "[views]
   CHECK(html.find("<script>alert") == std::string::npos);
   CHECK(html.find("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more") !=
         std::string::npos);
-  CHECK(html.find("<p>trusted</p>") != std::string::npos);  // body_html is ours, unescaped
+  CHECK(html.find("<p>trusted</p>") != std::string::npos);   // body_html is ours, unescaped
   CHECK(html.find("<!DOCTYPE html>") != std::string::npos);  // the layout wraps the page
   CHECK(html.find("{{") == std::string::npos);               // every partial was inlined
 }

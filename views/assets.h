@@ -14,7 +14,7 @@ struct Asset {
   std::string url;           // "/static/style.3f2a9c1be0d4.css"
   std::string content_type;  // "text/css; charset=utf-8"
   std::string body;
-  std::string etag;          // strong, from the content
+  std::string etag;  // strong, from the content
 };
 
 class Assets {

@@ -113,8 +113,8 @@ Views::Views(const std::optional<std::string>& theme_dir) {
     std::string full = inline_partials("layout", layout->second, sources, body, 0);
     kainjow::mustache::mustache parsed(full);
     if (!parsed.is_valid()) {
-      throw ViewError(std::string("views/") + page + ".mustache (inside layout.mustache): " +
-                      parsed.error_message());
+      throw ViewError(std::string("views/") + page +
+                      ".mustache (inside layout.mustache): " + parsed.error_message());
     }
     pages_.emplace(page, std::move(parsed));
   }
@@ -127,7 +127,8 @@ std::string Views::render(std::string_view page, const kainjow::mustache::data& 
   std::string out;
   out.reserve(32 * 1024);
   copy.render(context, [&out](const std::string& s) { out += s; });
-  if (!copy.is_valid()) throw ViewError("rendering " + std::string(page) + ": " + copy.error_message());
+  if (!copy.is_valid())
+    throw ViewError("rendering " + std::string(page) + ": " + copy.error_message());
   return out;
 }
 
