@@ -5,9 +5,9 @@ namespace gazette::db {
 
 bool add_user(Connection& c, std::string_view name, std::string_view password_hash,
               std::string_view now) {
-  StatementUse q(c.cached(
-      "INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?) "
-      "ON CONFLICT (name) DO NOTHING"));
+  StatementUse q(
+      c.cached("INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?) "
+               "ON CONFLICT (name) DO NOTHING"));
   q->bind_all(name, password_hash, now);
   q->run();
   return c.changes() == 1;
@@ -22,6 +22,37 @@ std::optional<std::string> password_hash_of(Connection& c, std::string_view name
 
 std::int64_t count_users(Connection& c) {
   return c.query_int("SELECT count(*) FROM users").value_or(0);
+}
+
+bool set_password_hash(Connection& c, std::string_view name, std::string_view password_hash) {
+  StatementUse q(c.cached("UPDATE users SET password_hash = ? WHERE name = ?"));
+  q->bind_all(password_hash, name);
+  q->run();
+  return c.changes() == 1;
+}
+
+RemoveUserResult remove_user(Connection& c, std::string_view name) {
+  Transaction tx(c);
+  {
+    StatementUse q(c.cached("SELECT count(*) FROM users WHERE name = ?"));
+    q->bind(1, name);
+    if (!q->step() || q->int64(0) == 0) return RemoveUserResult::not_found;
+  }
+  if (count_users(c) <= 1) return RemoveUserResult::last_user;
+  {
+    StatementUse q(c.cached("DELETE FROM users WHERE name = ?"));
+    q->bind(1, name);
+    q->run();
+  }
+  tx.commit();
+  return RemoveUserResult::removed;
+}
+
+std::vector<UserInfo> list_users(Connection& c) {
+  StatementUse q(c.cached("SELECT name, created_at FROM users ORDER BY name"));
+  std::vector<UserInfo> out;
+  while (q->step()) out.push_back({q->text(0), q->text(1)});
+  return out;
 }
 
 }  // namespace gazette::db
