@@ -51,15 +51,42 @@ ListPage read_page(Statement& s) {
   return page;
 }
 
-std::int64_t upsert_one(Connection& c, const gazette::Article& a, std::string_view now,
-                        bool& created) {
-  std::string text = markdown_to_text(a.body_markdown);
-  {
-    StatementUse existing(c.cached("SELECT id FROM articles WHERE slug = ?"));
-    existing->bind(1, a.slug);
-    created = !existing->step();
+// The stored form of `a` is identical to what would be written: skip the write, so a
+// re-import changes nothing (not even updated_at).
+bool same_as_stored(Connection& c, const gazette::Article& a, std::int64_t& id) {
+  StatementUse q(c.cached(R"sql(
+    SELECT a.id, a.title, a.summary, a.body_markdown, a.author, a.status,
+           coalesce(a.published_at, ''),
+           (SELECT group_concat(tag, char(31)) FROM
+              (SELECT tag FROM article_tags WHERE article_id = a.id ORDER BY position)),
+           (SELECT group_concat(slug, char(31)) FROM
+              (SELECT p.slug FROM related_pins r JOIN articles p ON p.id = r.pinned_id
+               WHERE r.article_id = a.id ORDER BY r.position))
+    FROM articles a WHERE a.slug = ?)sql"));
+  q->bind(1, a.slug);
+  if (!q->step()) return false;
+  id = q->int64(0);
+  return q->text_view(1) == a.title && q->text_view(2) == a.summary &&
+         q->text_view(3) == a.body_markdown && q->text_view(4) == a.author &&
+         q->text_view(5) == gazette::to_string(a.status) && q->text_view(6) == a.published_at &&
+         split_tags(q->text_view(7)) == a.tags && split_tags(q->text_view(8)) == a.related;
+}
+
+}  // namespace
+
+ArticleWriter::ArticleWriter(Connection& c, std::string now)
+    : c_(c), tx_(c), now_(std::move(now)) {}
+
+ArticleWriter::Outcome ArticleWriter::put(const gazette::Article& a) {
+  std::size_t index = count_++;
+  std::int64_t id = 0;
+  if (same_as_stored(c_, a, id)) {
+    ++result_.unchanged;
+    return Outcome::unchanged;
   }
-  StatementUse up(c.cached(R"sql(
+  bool created = id == 0;
+  std::string text = markdown_to_text(a.body_markdown);
+  StatementUse up(c_.cached(R"sql(
     INSERT INTO articles (slug, title, summary, body_markdown, body_html, body_text, word_count,
                           author, status, published_at, created_at, updated_at)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, nullif(?10, ''), ?11, ?11)
@@ -71,65 +98,93 @@ std::int64_t upsert_one(Connection& c, const gazette::Article& a, std::string_vi
       published_at = excluded.published_at, updated_at = excluded.updated_at
     RETURNING id)sql"));
   up->bind_all(a.slug, a.title, a.summary, a.body_markdown, markdown_to_html(a.body_markdown), text,
-               count_words(text), a.author, gazette::to_string(a.status), a.published_at, now);
+               count_words(text), a.author, gazette::to_string(a.status), a.published_at, now_);
   up->step();
-  std::int64_t id = up->int64(0);
-  up->reset();
+  id = up->int64(0);
 
-  StatementUse clear_tags(c.cached("DELETE FROM article_tags WHERE article_id = ?"));
+  StatementUse clear_tags(c_.cached("DELETE FROM article_tags WHERE article_id = ?"));
   clear_tags->bind(1, id).run();
   StatementUse add_tag(
-      c.cached("INSERT INTO article_tags (article_id, tag, position) VALUES (?, ?, ?)"));
+      c_.cached("INSERT INTO article_tags (article_id, tag, position) VALUES (?, ?, ?)"));
   for (std::size_t i = 0; i < a.tags.size(); ++i) {
     add_tag->bind_all(id, a.tags[i], static_cast<int>(i));
     add_tag->run();
     add_tag->reset();
   }
-  return id;
+  // Pins are resolved in finish(): an article may pin one that comes later.
+  pins_.push_back({index, id, a.related});
+  changed_.push_back(id);
+  ++(created ? result_.created : result_.updated);
+  return created ? Outcome::created : Outcome::updated;
 }
 
-}  // namespace
-
-std::variant<SaveResult, SaveError> save_articles(Connection& c,
-                                                  const std::vector<gazette::Article>& articles,
-                                                  std::string_view now) {
-  Transaction tx(c);
-  SaveResult result;
-  std::vector<std::int64_t> ids;
-  ids.reserve(articles.size());
-  for (const auto& a : articles) {
-    bool created = false;
-    ids.push_back(upsert_one(c, a, now, created));
-    (created ? result.created : result.updated)++;
-  }
-  // Pins after every upsert, so an article may pin one that comes later in the batch.
-  StatementUse clear_pins(c.cached("DELETE FROM related_pins WHERE article_id = ?"));
-  StatementUse find(c.cached("SELECT id FROM articles WHERE slug = ?"));
+std::optional<SaveError> ArticleWriter::finish(
+    const std::function<void(std::size_t, std::size_t)>& progress) {
+  StatementUse clear_pins(c_.cached("DELETE FROM related_pins WHERE article_id = ?"));
+  StatementUse find(c_.cached("SELECT id FROM articles WHERE slug = ?"));
   StatementUse add_pin(
-      c.cached("INSERT INTO related_pins (article_id, position, pinned_id) VALUES (?, ?, ?)"));
-  for (std::size_t i = 0; i < articles.size(); ++i) {
-    clear_pins->bind(1, ids[i]).run();
+      c_.cached("INSERT INTO related_pins (article_id, position, pinned_id) VALUES (?, ?, ?)"));
+  for (const auto& p : pins_) {
+    clear_pins->bind(1, p.id).run();
     clear_pins->reset();
     int position = 0;
-    for (const auto& slug : articles[i].related) {
+    for (const auto& slug : p.slugs) {
       find->bind(1, slug);
       if (!find->step()) {
-        return SaveError{i, {"related", "no article with slug \"" + slug + "\""}};
+        return SaveError{p.index, {"related", "no article with slug \"" + slug + "\""}};
       }
       std::int64_t pinned = find->int64(0);
       find->reset();
-      add_pin->bind_all(ids[i], position++, pinned);
+      add_pin->bind_all(p.id, position++, pinned);
       add_pin->run();
       add_pin->reset();
     }
   }
-  if (articles.size() > 200) {
-    rebuild_all_related(c);  // cheaper than finding the neighbours of a large batch
-  } else {
-    refresh_related(c, ids);
+  // Past a few hundred changed articles, rebuilding every list costs less than finding
+  // the neighbours of each.
+  if (changed_.size() > 200) {
+    rebuild_all_related(c_, progress);
+  } else if (!changed_.empty()) {
+    refresh_related(c_, changed_, progress);
   }
-  tx.commit();
-  return result;
+  tx_.commit();
+  return std::nullopt;
+}
+
+std::variant<SaveResult, SaveError> save_articles(Connection& c,
+                                                  const std::vector<gazette::Article>& articles,
+                                                  std::string_view now) {
+  ArticleWriter writer(c, std::string(now));
+  for (const auto& a : articles) writer.put(a);
+  if (auto err = writer.finish()) return *err;
+  return writer.result();
+}
+
+void for_each_article(Connection& c, const std::function<void(const gazette::Article&)>& fn) {
+  // Not cached: a dump runs once, and a cached statement would stay mid-iteration if
+  // `fn` threw.
+  Statement q = c.prepare(R"sql(
+    SELECT a.slug, a.title, a.summary, a.body_markdown, a.author, a.status,
+           coalesce(a.published_at, ''),
+           (SELECT group_concat(tag, char(31)) FROM
+              (SELECT tag FROM article_tags WHERE article_id = a.id ORDER BY position)),
+           (SELECT group_concat(slug, char(31)) FROM
+              (SELECT p.slug FROM related_pins r JOIN articles p ON p.id = r.pinned_id
+               WHERE r.article_id = a.id ORDER BY r.position))
+    FROM articles a ORDER BY a.slug)sql");
+  gazette::Article a;
+  while (q.step()) {
+    a.slug = q.text(0);
+    a.title = q.text(1);
+    a.summary = q.text(2);
+    a.body_markdown = q.text(3);
+    a.author = q.text(4);
+    a.status = q.text_view(5) == "published" ? gazette::Status::published : gazette::Status::draft;
+    a.published_at = q.text(6);
+    a.tags = split_tags(q.text_view(7));
+    a.related = split_tags(q.text_view(8));
+    fn(a);
+  }
 }
 
 ListPage list_public(Connection& c, std::string_view now, int limit, int offset) {
@@ -195,6 +250,16 @@ std::vector<TagCount> top_tags(Connection& c, std::string_view now, int limit) {
   q->bind_all(now, limit);
   std::vector<TagCount> out;
   while (q->step()) out.push_back({q->text(0), q->int64(1)});
+  return out;
+}
+
+std::vector<std::string> public_slugs(Connection& c, std::string_view now) {
+  StatementUse q(c.cached(R"sql(
+    SELECT slug FROM articles WHERE status = 'published' AND published_at <= ?1
+    ORDER BY published_at DESC, id DESC)sql"));
+  q->bind(1, now);
+  std::vector<std::string> out;
+  while (q->step()) out.push_back(q->text(0));
   return out;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,6 +58,7 @@ struct TagCount {
 struct SaveResult {
   int created = 0;
   int updated = 0;
+  int unchanged = 0;
 };
 
 // Writes validated articles (content::normalize_and_validate) in one transaction:
@@ -72,6 +74,42 @@ std::variant<SaveResult, SaveError> save_articles(Connection& c,
                                                   const std::vector<gazette::Article>& articles,
                                                   std::string_view now);
 
+// The write path under save_articles, for callers that stream many articles (import):
+// the constructor begins an IMMEDIATE transaction; put() upserts one validated article
+// (nothing is written when it is identical to the stored one); finish() resolves the
+// pins of everything put, refreshes the related lists and commits. Destroyed without
+// finish() — an error anywhere — it rolls everything back.
+class ArticleWriter {
+ public:
+  enum class Outcome { created, updated, unchanged };
+
+  ArticleWriter(Connection& c, std::string now);
+  Outcome put(const gazette::Article& a);
+  // Commits, or returns the first pin naming no article (with the index of its put()).
+  // `progress` is told how many related lists of how many are done.
+  std::optional<SaveError> finish(
+      const std::function<void(std::size_t done, std::size_t total)>& progress = {});
+  const SaveResult& result() const { return result_; }
+
+ private:
+  struct Pins {
+    std::size_t index;
+    std::int64_t id;
+    std::vector<std::string> slugs;
+  };
+  Connection& c_;
+  Transaction tx_;
+  std::string now_;
+  SaveResult result_;
+  std::size_t count_ = 0;
+  std::vector<std::int64_t> changed_;  // ids whose related lists must be refreshed
+  std::vector<Pins> pins_;
+};
+
+// Calls `fn` with every article, drafts included, ordered by slug, as it was written
+// (for dump).
+void for_each_article(Connection& c, const std::function<void(const gazette::Article&)>& fn);
+
 // Public articles (published, dated at or before `now`), newest first.
 ListPage list_public(Connection& c, std::string_view now, int limit, int offset);
 // The same, only those tagged `tag` (lowercase).
@@ -86,5 +124,7 @@ std::vector<RelatedLink> related_public(Connection& c, std::int64_t id, std::str
 std::vector<TagCount> top_tags(Connection& c, std::string_view now, int limit);
 // Every article, drafts included.
 std::int64_t count_all(Connection& c);
+// The slugs of every public article, newest first.
+std::vector<std::string> public_slugs(Connection& c, std::string_view now);
 
 }  // namespace gazette::db

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "db/sqlite.h"
@@ -16,9 +17,11 @@ inline constexpr int kStoredRelated = 10;
 // Recomputes the lists of the articles `ids` and of every article whose list may change
 // because of them (articles sharing a tag with them, and lists they appear in). Runs in
 // the caller's transaction.
-void refresh_related(Connection& c, const std::vector<std::int64_t>& ids);
+void refresh_related(Connection& c, const std::vector<std::int64_t>& ids,
+                     const std::function<void(std::size_t, std::size_t)>& progress = {});
 
 // Recomputes every article's list. Runs in the caller's transaction.
-void rebuild_all_related(Connection& c);
+void rebuild_all_related(Connection& c,
+                         const std::function<void(std::size_t, std::size_t)>& progress = {});
 
 }  // namespace gazette::db

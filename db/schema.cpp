@@ -85,6 +85,9 @@ int latest_schema_version() {
 }
 
 void migrate(Connection& c) {
+  // Up to date (the usual case): no write lock, so that dump, export and backup never
+  // queue behind a busy writer just to learn there is nothing to do.
+  if (c.query_int("PRAGMA user_version").value_or(0) >= latest_schema_version()) return;
   for (;;) {
     Transaction tx(c);
     // Read inside the transaction: another process may have migrated meanwhile.
