@@ -9,6 +9,7 @@
 #include "handlers/handlers.h"
 #include "handlers/http.h"
 #include "handlers/page.h"
+#include "handlers/pages.h"
 
 namespace gazette {
 
@@ -54,27 +55,20 @@ std::string news_article_jsonld(const App& app, const db::ArticleView& a) {
 
 }  // namespace
 
-void article_page(App& app, const httplib::Request& req, httplib::Response& res) {
-  std::string slug = req.matches[1];
-  if (!is_valid_slug(slug)) {
-    send_error_page(app, req, res, 404);
-    return;
-  }
-  std::string now = app.now();
-  auto c = app.pool.acquire();
-  auto article = db::find_public(*c, slug, now);
-  if (!article) {
-    send_error_page(app, req, res, 404);
-    return;
-  }
-  auto related = db::related_public(*c, article->id, now, kSidebarSize);
+RenderedPage render_article(App& app, db::Connection& c, const std::string& now,
+                            const std::string& slug) {
+  std::string path = "/articles/" + slug;
+  if (!is_valid_slug(slug)) return render_error(app, now, path, 404);
+  auto article = db::find_public(c, slug, now);
+  if (!article) return render_error(app, now, path, 404);
+  auto related = db::related_public(c, article->id, now, kSidebarSize);
 
   PageMeta meta;
   meta.title = article->title;
   meta.description = article->summary;
-  meta.path = "/articles/" + article->slug;
+  meta.path = path;
   meta.og_type = "article";
-  data ctx = base_context(app, *c, now, meta);
+  data ctx = base_context(app, c, now, meta);
 
   data view = article_context(*article);
   view.set("body_html", article->body_html);
@@ -93,10 +87,16 @@ void article_page(App& app, const httplib::Request& req, httplib::Response& res)
   ctx.set("jsonld", news_article_jsonld(app, *article));
   ctx.set("preview", false);
 
-  // The page also shows the related articles' titles, so the newest of those writes
-  // is the page's modification time.
-  send_cached(req, res, app.views.render("article", ctx), "text/html; charset=utf-8",
-              Caching::public_page, article->updated_at);
+  RenderedPage out;
+  out.body = app.views.render("article", ctx);
+  out.last_modified = article->updated_at;
+  return out;
+}
+
+void article_page(App& app, const httplib::Request& req, httplib::Response& res) {
+  std::string now = app.now();
+  auto c = app.pool.acquire();
+  send_rendered(req, res, render_article(app, *c, now, req.matches[1]));
 }
 
 }  // namespace gazette

@@ -3,9 +3,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
+
 #include "app/app.h"
 #include "content/dates.h"
 #include "handlers/page.h"
+#include "handlers/pages.h"
 #include "views/assets.h"
 
 namespace gazette {
@@ -110,15 +113,53 @@ std::string url_encode_segment(std::string_view s) {
   return out;
 }
 
+void send_rendered(const httplib::Request& req, httplib::Response& res, RenderedPage page) {
+  if (page.status == 200) {
+    send_cached(req, res, std::move(page.body), page.content_type.c_str(), Caching::public_page,
+                page.last_modified);
+    return;
+  }
+  if (page.status == 301 || page.status == 302 || page.status == 303) {
+    res.set_redirect(page.location, page.status);
+    return;
+  }
+  res.status = page.status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(std::move(page.body), page.content_type);
+}
+
 void send_error_page(App& app, const httplib::Request& req, httplib::Response& res, int status,
                      std::string_view message) {
+  send_rendered(req, res, render_error(app, app.now(), req.path, status, message));
+}
+
+std::optional<int> requested_page(const httplib::Request& req, std::size_t match_index) {
+  std::string text;
+  if (req.matches.size() > match_index) {
+    text = req.matches[match_index];
+  } else if (req.has_param("page")) {
+    text = req.get_param_value("page");
+  } else {
+    return 1;
+  }
+  int page = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), page);
+  if (ec != std::errc() || end != text.data() + text.size() || page < 1) return std::nullopt;
+  return page;
+}
+
+RenderedPage render_error(App& app, const std::string& now, const std::string& path, int status,
+                          std::string_view message) {
   auto text = error_text(status);
-  res.status = status;
-  res.set_header("Cache-Control", "no-store");
+  RenderedPage out;
+  out.status = status;
   try {
     using kainjow::mustache::data;
-    std::string now = app.now();
-    PageMeta meta{text.heading, text.heading, req.path, "website", true, false};
+    PageMeta meta;
+    meta.title = text.heading;
+    meta.description = text.heading;
+    meta.path = path;
+    meta.noindex = true;
     std::vector<db::TagCount> nav;
     try {
       auto lease = app.pool.acquire();
@@ -132,11 +173,13 @@ void send_error_page(App& app, const httplib::Request& req, httplib::Response& r
     err.set("heading", text.heading);
     err.set("message", message.empty() ? std::string(text.message) : std::string(message));
     ctx.set("error", err);
-    res.set_content(app.views.render("error", ctx), "text/html; charset=utf-8");
+    out.body = app.views.render("error", ctx);
   } catch (const std::exception& e) {
     spdlog::error("rendering the {} page failed: {}", status, e.what());
-    res.set_content(std::string(text.heading) + "\n", "text/plain; charset=utf-8");
+    out.body = std::string(text.heading) + "\n";
+    out.content_type = "text/plain; charset=utf-8";
   }
+  return out;
 }
 
 }  // namespace gazette

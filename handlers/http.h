@@ -3,6 +3,7 @@
 
 #include <httplib.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,9 +31,23 @@ bool etag_matches(const httplib::Request& req, std::string_view etag);
 // Percent-encodes a path segment (RFC 3986 unreserved characters stay).
 std::string url_encode_segment(std::string_view s);
 
+struct RenderedPage;
+
+// Sends a rendered page: 200 through send_cached (public caching), a redirect as such,
+// anything else with its status and Cache-Control: no-store.
+void send_rendered(const httplib::Request& req, httplib::Response& res, RenderedPage page);
+
 // The styled error page for `status`, with `message` for the reader (or the default
 // message for that status when empty). Never shows internals.
 void send_error_page(App& app, const httplib::Request& req, httplib::Response& res, int status,
                      std::string_view message = {});
+
+// The page number a listing request asks for: the path's capture `match_index`
+// (/page/N) when the route has it, else ?page=N, else 1. nullopt when it is not a
+// whole number from 1 up.
+std::optional<int> requested_page(const httplib::Request& req, std::size_t match_index);
+
+inline constexpr const char* kBadPageMessage =
+    "The page parameter must be a whole number from 1 up.";
 
 }  // namespace gazette

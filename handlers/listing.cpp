@@ -1,45 +1,36 @@
-// Article listings (see listing.h).
-#include "handlers/listing.h"
-
-#include <charconv>
+// The article listings: the home page and tag pages, 20 articles a page.
+#include <algorithm>
 
 #include "app/app.h"
 #include "handlers/http.h"
 #include "handlers/page.h"
+#include "handlers/pages.h"
 
 namespace gazette {
 
 using kainjow::mustache::data;
 
-std::optional<int> requested_page(const httplib::Request& req) {
-  if (!req.has_param("page")) return 1;
-  std::string text = req.get_param_value("page");
-  int page = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), page);
-  if (ec != std::errc() || end != text.data() + text.size() || page < 1) return std::nullopt;
-  return page;
+std::string listing_page_url(const std::string& base, int page) {
+  if (page <= 1) return base;
+  return (base == "/" ? "" : base) + "/page/" + std::to_string(page);
 }
 
 namespace {
 
-std::string page_url(const std::string& base_path, int page) {
-  return page == 1 ? base_path : base_path + "?page=" + std::to_string(page);
-}
-
-}  // namespace
-
-void send_listing(App& app, db::Connection& c, const httplib::Request& req, httplib::Response& res,
-                  const std::string& now, const db::ListPage& list, int page,
-                  const std::string& base_path, const std::string& tag) {
+// One page of a listing. `tag` is empty on the home page. A page past the last one is
+// a 404 (page 1 of an empty home page is fine: it says there is nothing yet).
+RenderedPage render_listing(App& app, db::Connection& c, const std::string& now,
+                            const db::ListPage& list, int page, const std::string& base,
+                            const std::string& tag) {
   int pages = static_cast<int>((list.total + kPageSize - 1) / kPageSize);
+  std::string path = listing_page_url(base, page);
   if (page > 1 && page > pages) {
-    send_error_page(app, req, res, 404,
-                    "There is no page " + std::to_string(page) + " of this listing; it has " +
-                        std::to_string(pages) + (pages == 1 ? " page." : " pages."));
-    return;
+    return render_error(app, now, path, 404,
+                        "There is no page " + std::to_string(page) + " of this listing; it has " +
+                            std::to_string(pages) + (pages == 1 ? " page." : " pages."));
   }
   PageMeta meta;
-  meta.path = page_url(base_path, page);
+  meta.path = path;
   meta.is_home = tag.empty() && page == 1;
   if (tag.empty()) {
     meta.title = page == 1 ? "" : "Latest news, page " + std::to_string(page);
@@ -47,6 +38,7 @@ void send_listing(App& app, db::Connection& c, const httplib::Request& req, http
   } else {
     meta.title = "Articles tagged " + tag + (page == 1 ? "" : ", page " + std::to_string(page));
     meta.description = "Articles about " + tag + ".";
+    meta.tag_feed = base + "/feed.xml";
   }
   data ctx = base_context(app, c, now, meta);
 
@@ -74,15 +66,41 @@ void send_listing(App& app, db::Connection& c, const httplib::Request& req, http
   pagination.set("pages", std::to_string(std::max(pages, 1)));
   pagination.set("show", pages > 1);
   pagination.set("has_prev", page > 1);
-  pagination.set("prev_url", page_url(base_path, page - 1));
+  pagination.set("prev_url", listing_page_url(base, page - 1));
   pagination.set("has_next", page < pages);
-  pagination.set("next_url", page_url(base_path, page + 1));
+  pagination.set("next_url", listing_page_url(base, page + 1));
   ctx.set("pagination", pagination);
 
-  std::string last_modified;
-  for (const auto& a : list.items) last_modified = std::max(last_modified, a.updated_at);
-  send_cached(req, res, app.views.render("home", ctx), "text/html; charset=utf-8",
-              Caching::public_page, last_modified);
+  RenderedPage out;
+  out.body = app.views.render("home", ctx);
+  for (const auto& a : list.items) out.last_modified = std::max(out.last_modified, a.updated_at);
+  return out;
+}
+
+}  // namespace
+
+RenderedPage render_home(App& app, db::Connection& c, const std::string& now, int page) {
+  auto list = db::list_public(c, now, kPageSize, (page - 1) * kPageSize);
+  return render_listing(app, c, now, list, page, "/", "");
+}
+
+RenderedPage render_tag(App& app, db::Connection& c, const std::string& now, const std::string& tag,
+                        int page) {
+  std::string lower = tag;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  std::string base = "/tags/" + url_encode_segment(lower);
+  if (lower != tag) {
+    RenderedPage out;
+    out.status = 301;
+    out.location = listing_page_url(base, page);
+    return out;
+  }
+  auto list = db::list_public_by_tag(c, lower, now, kPageSize, (page - 1) * kPageSize);
+  if (list.total == 0) {
+    return render_error(app, now, base, 404, "No published article has the tag \"" + lower + "\".");
+  }
+  return render_listing(app, c, now, list, page, base, lower);
 }
 
 }  // namespace gazette

@@ -39,6 +39,7 @@ data base_context(const App& app, const std::string& now, const PageMeta& meta,
   page.set("og_type", meta.og_type);
   page.set("noindex", meta.noindex);
   page.set("is_home", meta.is_home);
+  page.set("tag_feed", meta.tag_feed);
 
   std::vector<std::string> names;
   for (const auto& t : nav) names.push_back(t.tag);

@@ -19,6 +19,7 @@ struct PageMeta {
   std::string og_type = "website";
   bool noindex = false;
   bool is_home = false;
+  std::string tag_feed;  // a tag page's own Atom feed, for autodiscovery
 };
 
 inline constexpr const char* kSiteName = "Gazette";

@@ -25,6 +25,8 @@ class Assets {
   const Asset* find(std::string_view url) const;
   // The hashed URL of the file "static/NAME" (e.g. "style.css"); "" when there is none.
   std::string url_of(std::string_view name) const;
+  // Every asset by URL (for export).
+  const std::unordered_map<std::string, Asset>& all() const { return by_url_; }
 
  private:
   std::unordered_map<std::string, Asset> by_url_;
