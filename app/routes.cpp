@@ -25,10 +25,16 @@ struct Route {
 // GET (and HEAD, which cpp-httplib routes to GET handlers and sends without the body).
 constexpr Route kGetRoutes[] = {
     {"/", home_page},
+    {R"(/page/(\d{1,9}))", home_page},
     {R"(/articles/([^/]+))", article_page},
     {R"(/tags/([^/]+))", tag_page},
+    {R"(/tags/([^/]+)/page/(\d{1,9}))", tag_page},
     {R"(/static/[^/]+)", static_file},
     {"/healthz", health},
+    {R"(/feed\.xml)", feed},
+    {R"(/tags/([^/]+)/feed\.xml)", tag_feed},
+    {R"(/sitemap\.xml)", sitemap},
+    {R"(/robots\.txt)", robots},
 };
 
 // A printable copy of `s` for a log line: control characters (a decoded %0A could

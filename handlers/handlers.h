@@ -14,5 +14,9 @@ void tag_page(App& app, const httplib::Request& req, httplib::Response& res);
 void article_page(App& app, const httplib::Request& req, httplib::Response& res);
 void static_file(App& app, const httplib::Request& req, httplib::Response& res);
 void health(App& app, const httplib::Request& req, httplib::Response& res);
+void feed(App& app, const httplib::Request& req, httplib::Response& res);
+void tag_feed(App& app, const httplib::Request& req, httplib::Response& res);
+void sitemap(App& app, const httplib::Request& req, httplib::Response& res);
+void robots(App& app, const httplib::Request& req, httplib::Response& res);
 
 }  // namespace gazette

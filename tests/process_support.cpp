@@ -1,8 +1,11 @@
 // Test support (see process_support.h).
 #include "tests/process_support.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -176,6 +179,15 @@ std::string ServerProcess::log() const {
   return read_file(log_path_);
 }
 
+bool ServerProcess::wait_for_log(const std::string& text, std::chrono::seconds timeout) const {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (log().find(text) == std::string::npos) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling the log
+  }
+  return true;
+}
+
 int ServerProcess::stop(int signal, std::chrono::seconds timeout) {
   if (pid_ <= 0) return -1;
   kill(pid_, signal);
@@ -183,6 +195,57 @@ int ServerProcess::stop(int signal, std::chrono::seconds timeout) {
   if (!status) return -1;
   pid_ = -1;
   return *status;
+}
+
+BackgroundProcess::BackgroundProcess(const std::string& binary,
+                                     const std::vector<std::string>& args) {
+  std::string in = dir_ / "stdin";
+  std::ofstream(in) << "";
+  pid_ = spawn(binary, args, {}, in, dir_ / "output", dir_ / "output", std::nullopt);
+}
+
+BackgroundProcess::~BackgroundProcess() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  if (!wait_until(pid_, std::chrono::steady_clock::now() + std::chrono::seconds(10))) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+}
+
+std::string BackgroundProcess::output() const {
+  return read_file(dir_ / "output");
+}
+
+int free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    if (fd >= 0) close(fd);
+    throw std::runtime_error("no free port");
+  }
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+bool wait_for_port(int port, std::chrono::seconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    close(fd);
+    if (ok) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling the port
+  }
+  return false;
 }
 
 }  // namespace gazette::test

@@ -63,6 +63,11 @@ class ServerProcess {
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   // Everything the server has written to stderr so far.
   std::string log() const;
+  // Waits until the log contains `text` (access lines are written after the response
+  // is sent, so a client can see the response before the line exists). False after
+  // `timeout`.
+  bool wait_for_log(const std::string& text,
+                    std::chrono::seconds timeout = std::chrono::seconds(20)) const;
   // Sends `signal` and waits up to `timeout` for the exit; the exit status, or -1.
   int stop(int signal, std::chrono::seconds timeout = std::chrono::seconds(20));
 
@@ -72,6 +77,27 @@ class ServerProcess {
   pid_t pid_ = -1;
   int port_ = 0;
 };
+
+// Any program in the background (nginx, ...), stopped with SIGTERM then SIGKILL by the
+// destructor.
+class BackgroundProcess {
+ public:
+  BackgroundProcess(const std::string& binary, const std::vector<std::string>& args);
+  ~BackgroundProcess();
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+  std::string output() const;  // stdout and stderr so far
+
+ private:
+  TempDir dir_;
+  pid_t pid_ = -1;
+};
+
+// A TCP port on 127.0.0.1 that was free a moment ago (the kernel's choice).
+int free_port();
+
+// Waits until something accepts connections on 127.0.0.1:`port`; false after `timeout`.
+bool wait_for_port(int port, std::chrono::seconds timeout = std::chrono::seconds(30));
 
 // The path of the binary under test.
 std::string gazette_binary();

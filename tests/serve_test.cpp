@@ -239,14 +239,21 @@ TEST_CASE("listings paginate 20 a page", "[integration][serve]") {
         20);
   CHECK(count(p2->body, "<article class=\"card\"") == 20);
   CHECK(count(p3->body, "<article class=\"card\"") == 5);
-  CHECK(p1->body.find("href=\"/?page=2\"") != std::string::npos);
+  // Links use /page/N, which a static export can serve; ?page=N gives the same page.
+  CHECK(p1->body.find("href=\"/page/2\"") != std::string::npos);
   CHECK(p2->body.find("href=\"/\"") != std::string::npos);  // newer: page 1 is "/"
-  CHECK(p2->body.find("href=\"/?page=3\"") != std::string::npos);
-  CHECK(p3->body.find("?page=4") == std::string::npos);
-  CHECK(p2->body.find("rel=\"canonical\" href=\"" + server.url() + "/?page=2\"") !=
+  CHECK(p2->body.find("href=\"/page/3\"") != std::string::npos);
+  CHECK(p3->body.find("/page/4") == std::string::npos);
+  CHECK(p2->body.find("rel=\"canonical\" href=\"" + server.url() + "/page/2\"") !=
         std::string::npos);
+  CHECK(get(server, "/page/2")->body == p2->body);
+  auto first = get(server, "/page/1");
+  CHECK(first->status == 301);
+  CHECK(first->get_header_value("Location") == "/");
 
   CHECK(get(server, "/?page=4")->status == 404);
+  CHECK(get(server, "/page/4")->status == 404);
+  CHECK(get(server, "/page/0")->status == 400);
   for (const char* bad : {"/?page=0", "/?page=-1", "/?page=abc", "/?page=2x", "/?page="}) {
     INFO(bad);
     auto r = get(server, bad);
@@ -254,11 +261,14 @@ TEST_CASE("listings paginate 20 a page", "[integration][serve]") {
     CHECK(r->body.find("page parameter") != std::string::npos);
   }
 
-  auto odd = get(server, "/tags/odd?page=2");
+  auto odd = get(server, "/tags/odd/page/2");
   REQUIRE(odd);
   CHECK(odd->status == 200);
-  CHECK(count(odd->body, "<article class=\"card\"") == 3);  // 23 odd stories: 20 + 3
-  CHECK(get(server, "/tags/odd?page=3")->status == 404);
+  CHECK(count(odd->body, "<article class=\"card\"") == 3);           // 23 odd stories: 20 + 3
+  CHECK(odd->body.find("href=\"/tags/odd\"") != std::string::npos);  // back to page 1
+  CHECK(get(server, "/tags/odd?page=2")->body == odd->body);
+  CHECK(get(server, "/tags/odd/page/3")->status == 404);
+  CHECK(get(server, "/tags/odd/page/1")->get_header_value("Location") == "/tags/odd");
 }
 
 TEST_CASE("tag pages", "[integration][serve]") {
@@ -271,6 +281,7 @@ TEST_CASE("tag pages", "[integration][serve]") {
   CHECK(count(r->body, "<article class=\"card\"") == 4);  // four demo stories carry it
   CHECK(r->body.find("rel=\"canonical\" href=\"" + server.url() + "/tags/city%20council\"") !=
         std::string::npos);
+  CHECK(r->body.find("href=\"/tags/city%20council/feed.xml\"") != std::string::npos);
 
   auto upper = get(server, "/tags/City%20Council");
   REQUIRE(upper);
@@ -330,6 +341,8 @@ TEST_CASE("healthz, 405 and error pages", "[integration][serve]") {
 
   // Access lines name method, path, status and client, and escape control characters.
   get(server, "/articles/x%0Aforged");
+  CHECK(server.wait_for_log("/articles/x\\x0aforged 404"));
+  CHECK(server.wait_for_log("GET /healthz 200"));
   std::string log = server.log();
   CHECK(std::regex_search(
       log, std::regex(R"(access GET /healthz 200 \d+B [0-9.]+ms 127\.0\.0\.1:\d+)")));
