@@ -103,11 +103,17 @@ std::string not_a_slug(std::string_view s) {
 }
 
 // Problems common to the free-text fields: encoding, presence, length in characters.
+// Titles, summaries and bylines are one line of text: no control characters (a NUL or
+// an escape code in a <title> or a feed helps nobody), tabs aside.
 Problem text_problem(std::string_view value, std::size_t max_chars, bool required) {
   if (!is_valid_utf8(value)) return std::string(kNotUtf8);
   if (required && value.empty()) return "is required";
   const std::size_t chars = utf8_length(value);
   if (chars > max_chars) return too_long(max_chars, chars);
+  for (std::size_t pos = 0; pos < value.size();) {
+    char32_t cp = decode_utf8(value, pos).value_or(0);
+    if (cp != '\t' && is_control(cp)) return "may not contain control characters or line breaks";
+  }
   return std::nullopt;
 }
 
@@ -127,6 +133,7 @@ Problem slug_problem(std::string_view slug, bool title_empty) {
 Problem body_problem(std::string_view body) {
   if (body.size() > kMaxBodyBytes) return too_long(kMaxBodyBytes, body.size(), "bytes, 1 MiB");
   if (!is_valid_utf8(body)) return std::string(kNotUtf8);
+  if (body.find('\0') != std::string_view::npos) return "may not contain NUL characters";
   return std::nullopt;
 }
 
@@ -138,6 +145,8 @@ Problem tag_problem(std::string_view tag, std::size_t index) {
   if (tag.find(',') != std::string_view::npos)
     return "tag " + quote(tag) + " may not contain a comma";
   if (tag.find('/') != std::string_view::npos) return "tag " + quote(tag) + " may not contain '/'";
+  // A tag is also a folder name in an export (tags/{tag}/index.html).
+  if (tag == "." || tag == "..") return "tag " + quote(tag) + " is not a usable tag name";
   std::size_t pos = 0;
   while (pos < tag.size()) {
     if (is_control(decode_utf8(tag, pos).value_or(0))) {

@@ -359,3 +359,34 @@ TEST_CASE("quoted values in messages are shortened and escaped", "[content][vali
             "…\" is not a valid date: expected an ISO 8601 UTC time like "
             "2026-11-23T10:00:00Z");
 }
+
+TEST_CASE("tags that would be folder names like . and .. are refused", "[content][validate]") {
+  for (const char* bad : {".", ".."}) {
+    Article a;
+    a.title = "T";
+    a.tags = {bad};
+    auto errors = normalize_and_validate(a, "2026-01-01T00:00:00Z");
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].field == "tags");
+  }
+  Article ok;
+  ok.title = "T";
+  ok.tags = {"c++", "...", ".net"};
+  CHECK(normalize_and_validate(ok, "2026-01-01T00:00:00Z").empty());
+}
+
+TEST_CASE("one-line fields refuse control characters; bodies refuse NUL", "[content][validate]") {
+  Article a;
+  a.title = "Line one\nline two";
+  a.summary = std::string("nul \0 inside", 13);
+  a.author = "Tab\tis fine";
+  a.body_markdown = std::string("body \0", 6);
+  auto errors = normalize_and_validate(a, "2026-01-01T00:00:00Z");
+  std::vector<std::string> fields;
+  for (const auto& e : errors) fields.push_back(e.field);
+  CHECK(fields == std::vector<std::string>{"title", "summary", "body_markdown"});
+  Article ok;
+  ok.title = "Fine";
+  ok.body_markdown = "Line one\n\tindented \x01 control in a body is kept";
+  CHECK(normalize_and_validate(ok, "2026-01-01T00:00:00Z").empty());
+}
