@@ -33,6 +33,11 @@ int main(int argc, char** argv) {
     }
     return gazette::run_serve(inv);
   }
+  if (inv.command == "import") return gazette::run_import(inv);
+  if (inv.command == "dump") return gazette::run_dump(inv);
+  if (inv.command == "export") return gazette::run_export(inv);
+  if (inv.command == "backup") return gazette::run_backup(inv);
+  if (inv.command == "user") return gazette::run_user(inv);
   std::cerr << "gazette: the " << inv.command << " command is not available in this version yet\n";
   return 1;
 }

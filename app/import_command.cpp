@@ -1,0 +1,228 @@
+// gazette import [--db PATH] FILE... — .jsonl records and .md files with front matter (a
+// directory stands for every .md/.jsonl file under it), upserted by slug in one
+// transaction: the first invalid record aborts with FILE:LINE: field: message and
+// nothing is imported. Records stream into the open transaction, so memory stays flat
+// whatever the size of the import.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <unordered_map>
+
+#include "app/commands.h"
+#include "content/dates.h"
+#include "content/front_matter.h"
+#include "content/jsonl.h"
+#include "content/validate.h"
+#include "db/articles.h"
+#include "db/database.h"
+
+namespace gazette {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Where a record came from, for messages.
+struct Location {
+  std::string file;
+  int line = 0;
+  std::string describe() const { return file + ":" + std::to_string(line); }
+};
+
+// An import that cannot go on; the message is the whole line for stderr.
+struct ImportError {
+  std::string message;
+};
+
+bool is_markdown(const fs::path& p) {
+  return p.extension() == ".md" || p.extension() == ".markdown";
+}
+bool is_jsonl(const fs::path& p) {
+  return p.extension() == ".jsonl";
+}
+
+// The files the arguments name, in order; a directory contributes its .md and .jsonl
+// files, sorted, so an import is repeatable.
+std::vector<fs::path> collect_files(const std::vector<std::string>& args) {
+  std::vector<fs::path> files;
+  for (const auto& arg : args) {
+    std::error_code ec;
+    auto status = fs::status(arg, ec);
+    if (ec || !fs::exists(status)) throw ImportError{arg + ": no such file or directory"};
+    if (fs::is_directory(status)) {
+      std::vector<fs::path> found;
+      for (fs::recursive_directory_iterator it(arg, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->is_regular_file() && (is_markdown(it->path()) || is_jsonl(it->path()))) {
+          found.push_back(it->path());
+        }
+      }
+      if (ec) throw ImportError{arg + ": cannot list the directory (" + ec.message() + ")"};
+      if (found.empty()) throw ImportError{arg + ": no .md or .jsonl file in this directory"};
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (is_markdown(arg) || is_jsonl(arg)) {
+      files.emplace_back(arg);
+    } else {
+      throw ImportError{arg + ": not a .jsonl or .md file"};
+    }
+  }
+  return files;
+}
+
+std::string read_whole_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ImportError{path.string() + ": cannot read it (" + std::strerror(errno) + ")"};
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad())
+    throw ImportError{path.string() + ": cannot read it (" + std::strerror(errno) + ")"};
+  return ss.str();
+}
+
+// The message for a record that failed validation: its first problem, and how many more.
+std::string field_error_message(const Location& where, const std::vector<FieldError>& errors,
+                                int line) {
+  std::string msg = where.file + ":" + std::to_string(line) + ": " + errors.front().field + ": " +
+                    errors.front().message;
+  if (errors.size() > 1) {
+    msg += " (and " + std::to_string(errors.size() - 1) + " more problem" +
+           (errors.size() > 2 ? "s" : "") + " in this record)";
+  }
+  return msg;
+}
+
+class Importer {
+ public:
+  Importer(db::Connection& c, std::string now)
+      : writer_(c, now), now_(std::move(now)), progress_(isatty(STDERR_FILENO) == 1) {}
+
+  void import_file(const fs::path& path) {
+    std::string text = read_whole_file(path);
+    if (is_markdown(path)) {
+      import_markdown(path.string(), text);
+    } else {
+      import_jsonl(path.string(), text);
+    }
+  }
+
+  // Pins, related lists, commit; returns the summary.
+  db::SaveResult finish() {
+    auto err = writer_.finish([this](std::size_t done, std::size_t total) {
+      if (progress_) std::cerr << "\rrelated lists: " << done << " of " << total << std::flush;
+    });
+    clear_progress();
+    if (err) {
+      throw ImportError{locations_[err->index].describe() + ": " + err->error.field + ": " +
+                        err->error.message};
+    }
+    return writer_.result();
+  }
+
+ private:
+  void import_markdown(const std::string& file, const std::string& text) {
+    auto parsed = parse_front_matter_document(text);
+    if (auto* err = std::get_if<ParseError>(&parsed)) {
+      throw ImportError{file + ":" + std::to_string(err->line) + ": " +
+                        (err->field.empty() ? "" : err->field + ": ") + err->message};
+    }
+    auto& doc = std::get<ParsedDocument>(parsed);
+    for (const auto& w : doc.warnings) std::cerr << file << ": warning: " << w << "\n";
+    auto errors = normalize_and_validate(doc.article, now_);
+    if (!errors.empty()) {
+      auto line = doc.field_lines.find(errors.front().field);
+      int at = line != doc.field_lines.end()             ? line->second
+               : errors.front().field == "body_markdown" ? doc.body_line
+                                                         : 1;
+      throw ImportError{field_error_message({file, at}, errors, at)};
+    }
+    int at = doc.field_lines.count("slug") ? doc.field_lines.at("slug") : 1;
+    put(doc.article, {file, at});
+  }
+
+  void import_jsonl(const std::string& file, std::string_view text) {
+    int line_no = 0;
+    while (!text.empty()) {
+      auto nl = text.find('\n');
+      std::string_view line = text.substr(0, nl);
+      text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+      ++line_no;
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+      auto parsed = parse_article_record(line);
+      if (auto* err = std::get_if<RecordError>(&parsed)) {
+        std::string where = file + ":" + std::to_string(line_no) + ": ";
+        if (!err->field.empty()) where += err->field + ": ";
+        if (err->column > 0) where += "column " + std::to_string(err->column) + ": ";
+        throw ImportError{where + err->message};
+      }
+      auto& article = std::get<Article>(parsed);
+      auto errors = normalize_and_validate(article, now_);
+      if (!errors.empty()) throw ImportError{field_error_message({file, line_no}, errors, line_no)};
+      put(article, {file, line_no});
+    }
+  }
+
+  void put(const Article& a, Location where) {
+    auto [it, inserted] = seen_.emplace(a.slug, locations_.size());
+    if (!inserted) {
+      throw ImportError{where.describe() + ": slug: \"" + a.slug + "\" is also the slug of " +
+                        locations_[it->second].describe()};
+    }
+    locations_.push_back(std::move(where));
+    writer_.put(a);
+    if (progress_ && locations_.size() % 500 == 0) {
+      std::cerr << "\rimporting: " << locations_.size() << " articles" << std::flush;
+    }
+  }
+
+  void clear_progress() {
+    if (progress_) std::cerr << "\r\033[K" << std::flush;
+  }
+
+  db::ArticleWriter writer_;
+  std::string now_;
+  bool progress_;
+  std::vector<Location> locations_;                    // by put() index
+  std::unordered_map<std::string, std::size_t> seen_;  // slug -> put() index
+};
+
+}  // namespace
+
+int run_import(const Invocation& inv) {
+  if (inv.args.empty()) {
+    std::cerr << "gazette: import needs at least one FILE (.jsonl, .md, or a directory)\n";
+    return 2;
+  }
+  try {
+    auto files = collect_files(inv.args);
+    auto opened = db::open_database(inv.config.db);
+    db::SaveResult result;
+    {
+      Importer importer(*opened.connection, now_iso8601());
+      for (const auto& f : files) importer.import_file(f);
+      result = importer.finish();
+    }
+    int total = result.created + result.updated + result.unchanged;
+    std::cout << "imported " << total << " article" << (total == 1 ? "" : "s") << " from "
+              << files.size() << " file" << (files.size() == 1 ? "" : "s") << ": " << result.created
+              << " created, " << result.updated << " updated, " << result.unchanged
+              << " unchanged\n";
+    return 0;
+  } catch (const ImportError& e) {
+    std::cerr << "gazette: " << e.message << "\n";
+  } catch (const db::OpenError& e) {
+    std::cerr << "gazette: " << e.what() << "\n";
+  } catch (const db::Error& e) {
+    std::cerr << "gazette: " << inv.config.db << ": " << e.what() << "; nothing was imported\n";
+  }
+  return 1;
+}
+
+}  // namespace gazette
