@@ -104,11 +104,10 @@ class Importer {
       : writer_(c, now), now_(std::move(now)), progress_(isatty(STDERR_FILENO) == 1) {}
 
   void import_file(const fs::path& path) {
-    std::string text = read_whole_file(path);
     if (is_markdown(path)) {
-      import_markdown(path.string(), text);
+      import_markdown(path.string(), read_whole_file(path));
     } else {
-      import_jsonl(path.string(), text);
+      import_jsonl(path);
     }
   }
 
@@ -146,15 +145,17 @@ class Importer {
     put(doc.article, {file, at});
   }
 
-  void import_jsonl(const std::string& file, std::string_view text) {
+  // A line at a time: a JSON Lines file may be larger than the memory to spare.
+  void import_jsonl(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ImportError{path.string() + ": cannot read it (" + std::strerror(errno) + ")"};
+    const std::string file = path.string();
+    std::string line;
     int line_no = 0;
-    while (!text.empty()) {
-      auto nl = text.find('\n');
-      std::string_view line = text.substr(0, nl);
-      text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    while (std::getline(in, line)) {
       ++line_no;
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.find_first_not_of(" \t") == std::string::npos) continue;
       auto parsed = parse_article_record(line);
       if (auto* err = std::get_if<RecordError>(&parsed)) {
         std::string where = file + ":" + std::to_string(line_no) + ": ";
@@ -167,6 +168,7 @@ class Importer {
       if (!errors.empty()) throw ImportError{field_error_message({file, line_no}, errors, line_no)};
       put(article, {file, line_no});
     }
+    if (in.bad()) throw ImportError{file + ": cannot read it (" + std::strerror(errno) + ")"};
   }
 
   void put(const Article& a, Location where) {
