@@ -35,6 +35,7 @@ constexpr Route kGetRoutes[] = {
     {R"(/tags/([^/]+)/feed\.xml)", tag_feed},
     {R"(/sitemap\.xml)", sitemap},
     {R"(/robots\.txt)", robots},
+    {"/search", search_page},
 };
 
 // A printable copy of `s` for a log line: control characters (a decoded %0A could

@@ -59,10 +59,11 @@ std::vector<ArticleView> latest_public_full(Connection& c, std::string_view now,
     q->bind_all(now, limit);
     return read_full(*q);
   }
+  // The tag's public range of article_tags_public, newest first (see db/schema.cpp).
   StatementUse q(c.cached(std::string("SELECT ") + kFullColumns + R"sql(
-    FROM article_tags t JOIN articles a ON a.id = t.article_id
-    WHERE t.tag = ?1 AND a.status = 'published' AND a.published_at <= ?2
-    ORDER BY a.published_at DESC, a.id DESC LIMIT ?3)sql"));
+    FROM article_tags t CROSS JOIN articles a ON a.id = t.article_id
+    WHERE t.tag = ?1 AND t.published_at IS NOT NULL AND t.published_at <= ?2
+    ORDER BY t.published_at DESC, t.article_id DESC LIMIT ?3)sql"));
   q->bind_all(tag, now, limit);
   return read_full(*q);
 }

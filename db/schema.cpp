@@ -26,6 +26,9 @@ CREATE TABLE articles (
   body_text     TEXT    NOT NULL DEFAULT '',  -- the body as plain text, for scoring and search
   word_count    INTEGER NOT NULL DEFAULT 0,   -- words in body_text, for the reading time
   author        TEXT    NOT NULL DEFAULT '',  -- byline
+  tags_text     TEXT    NOT NULL DEFAULT '',  -- the tags in order, joined by spaces: what
+                                              -- search indexes, written with the row so
+                                              -- that a write re-indexes it once
   status        TEXT    NOT NULL CHECK (status IN ('draft', 'published')),
   published_at  TEXT,                         -- ISO 8601 UTC; in the future = scheduled;
                                               -- NULL only for an undated draft
@@ -37,13 +40,19 @@ CREATE INDEX articles_public ON articles (status, published_at DESC, id DESC);
 
 -- An article's tags, lowercase, in the order the author gave them.
 CREATE TABLE article_tags (
-  article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
-  tag        TEXT    NOT NULL,                -- lowercase, 1 to 50 characters
-  position   INTEGER NOT NULL,                -- 0-based order as written
+  article_id   INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+  tag          TEXT    NOT NULL,              -- lowercase, 1 to 50 characters
+  position     INTEGER NOT NULL,              -- 0-based order as written
+  published_at TEXT,                          -- the article's published_at when it is
+                                              -- published, else NULL: a copy, so that a
+                                              -- tag page is one index range, newest first
   PRIMARY KEY (article_id, tag)
 ) STRICT, WITHOUT ROWID;
--- Tag pages and shared-tag scoring.
+-- Shared-tag scoring.
 CREATE INDEX article_tags_by_tag ON article_tags (tag, article_id);
+-- Tag pages and tag feeds: the public articles of a tag, newest first.
+CREATE INDEX article_tags_public ON article_tags (tag, published_at DESC, article_id DESC)
+  WHERE published_at IS NOT NULL;
 
 -- Related articles an editor pinned, shown first in the sidebar, in order.
 CREATE TABLE related_pins (
@@ -75,6 +84,77 @@ CREATE TABLE users (
   password_hash TEXT NOT NULL,                -- argon2id, libsodium crypto_pwhash_str format
   created_at    TEXT NOT NULL                 -- ISO 8601 UTC
 ) STRICT;
+)sql"},
+    {"full-text search index", R"sql(
+-- The search index (GET /search, db/search.cpp): one row per article, drafts and
+-- scheduled ones included, whose rowid is articles.id. Whether an article is public
+-- depends on the time of the query, so the query joins `articles` and applies the
+-- public rule; the index itself never needs a write when a scheduled article's time
+-- comes.
+--
+-- A plain FTS5 table that stores its own copy of the text, kept by the triggers below:
+-- - not contentless: snippet() needs the text, and SQLite 3.40's contentless tables
+--   cannot delete or update a row;
+-- - not external-content: `tags` has no column of its own in `articles` to point at,
+--   and an external-content index must be handed the exact old values of a row to
+--   remove it (one mismatch, and the index silently goes wrong).
+-- The copy costs about the size of body_text again.
+--
+-- Tokenizer: Porter stemming over unicode61 ("councils" finds "council"), case and
+-- diacritics folded ("cafe" finds "café", "zurich" finds "Zürich").
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+  title,    -- articles.title
+  summary,  -- articles.summary
+  body,     -- articles.body_text (plain text, no Markdown), without U+E000 and U+E001:
+            -- snippet() marks the matches with them (content/search_query.h)
+  tags,     -- the article's tags in their order, separated by spaces
+  tokenize = 'porter unicode61 remove_diacritics 2'
+);
+
+-- Search checks the public rule for every match, by id. The table's own row would
+-- answer too, but status and published_at come after the long text columns, and
+-- reaching them reads the row's whole overflow chain (a common word matches most
+-- articles: 60 times slower). This narrow index answers it alone.
+CREATE INDEX articles_visibility ON articles (id, status, published_at);
+
+-- Every write to `articles` keeps the index in step, whichever way it comes (import,
+-- admin, plain SQL). An FTS5 update is a delete and an insert of the whole row, so the
+-- tags come from articles.tags_text, written in the same statement as the rest of the
+-- row: one re-index per write (triggers on article_tags re-indexed the whole document
+-- once per tag, which tripled the cost of an import).
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+  -- A stale row can only be left by INSERT OR REPLACE (its delete fires no trigger).
+  DELETE FROM articles_fts WHERE rowid = new.id;
+  INSERT INTO articles_fts (rowid, title, summary, body, tags)
+  VALUES (new.id, new.title, new.summary,
+          replace(replace(new.body_text, char(57344), ''), char(57345), ''),
+          new.tags_text);
+END;
+
+-- Only when an indexed column changed: publishing a draft re-indexes nothing.
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF id, title, summary, body_text, tags_text
+ON articles
+WHEN old.id IS NOT new.id OR old.title IS NOT new.title OR old.summary IS NOT new.summary
+     OR old.body_text IS NOT new.body_text OR old.tags_text IS NOT new.tags_text
+BEGIN
+  DELETE FROM articles_fts WHERE rowid = old.id;
+  INSERT INTO articles_fts (rowid, title, summary, body, tags)
+  VALUES (new.id, new.title, new.summary,
+          replace(replace(new.body_text, char(57344), ''), char(57345), ''),
+          new.tags_text);
+END;
+
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+  DELETE FROM articles_fts WHERE rowid = old.id;
+END;
+
+-- The articles written before this migration.
+INSERT INTO articles_fts (rowid, title, summary, body, tags)
+SELECT a.id, a.title, a.summary,
+       replace(replace(a.body_text, char(57344), ''), char(57345), ''),
+       (SELECT coalesce(group_concat(tag, ' '), '') FROM
+          (SELECT tag FROM article_tags WHERE article_id = a.id ORDER BY position))
+FROM articles a;
 )sql"},
 };
 

@@ -51,4 +51,10 @@ RenderedPage render_sitemap(App& app, db::Connection& c, const std::string& now)
 // GET /robots.txt: everything but /admin is open; names the sitemap.
 RenderedPage render_robots(App& app);
 
+// GET /search?q=…&page=N: the public articles matching `query` (as typed, any bytes),
+// best first, kPageSize a page. An empty query gives the page with the search box; a
+// page past the last one is a 404. Not exported (a static host cannot search).
+RenderedPage render_search(App& app, db::Connection& c, const std::string& now,
+                           const std::string& query, int page);
+
 }  // namespace gazette
