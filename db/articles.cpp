@@ -8,25 +8,18 @@
 
 namespace gazette::db {
 
-namespace {
-
-// Tags travel from SQL as one string joined by the unit separator, which validation
-// never lets into a tag.
-constexpr char kTagSeparator = '\x1f';
-
-std::vector<std::string> split_tags(std::string_view joined) {
-  std::vector<std::string> tags;
+std::vector<std::string> split_joined(std::string_view joined) {
+  std::vector<std::string> parts;
   while (!joined.empty()) {
-    auto pos = joined.find(kTagSeparator);
-    tags.emplace_back(joined.substr(0, pos));
+    auto pos = joined.find('\x1f');
+    parts.emplace_back(joined.substr(0, pos));
     if (pos == std::string_view::npos) break;
     joined.remove_prefix(pos + 1);
   }
-  return tags;
+  return parts;
 }
 
-// The columns every listing selects, in the order read_summary expects.
-constexpr const char* kSummaryColumns = R"sql(
+const char* const kSummaryColumns = R"sql(
   a.id, a.slug, a.title, a.summary, a.author, coalesce(a.published_at, ''), a.updated_at,
   a.status, a.word_count,
   (SELECT group_concat(tag, char(31)) FROM
@@ -42,8 +35,20 @@ void read_summary(Statement& s, ArticleSummary& out) {
   out.updated_at = s.text(6);
   out.status = s.text(7);
   out.word_count = s.integer(8);
-  out.tags = split_tags(s.text_view(9));
+  out.tags = split_joined(s.text_view(9));
 }
+
+namespace {
+
+// An article as stored (by slug), with tags and pinned slugs joined: the select list
+// of the unchanged check and of dump (columns 0 to 8 after the id).
+constexpr const char* kStoredColumns = R"sql(
+    a.title, a.summary, a.body_markdown, a.author, a.status, coalesce(a.published_at, ''),
+    (SELECT group_concat(tag, char(31)) FROM
+       (SELECT tag FROM article_tags WHERE article_id = a.id ORDER BY position)),
+    (SELECT group_concat(slug, char(31)) FROM
+       (SELECT p.slug FROM related_pins r JOIN articles p ON p.id = r.pinned_id
+        WHERE r.article_id = a.id ORDER BY r.position)))sql";
 
 ListPage read_page(Statement& s) {
   ListPage page;
@@ -54,14 +59,7 @@ ListPage read_page(Statement& s) {
 // The stored form of `a` is identical to what would be written: skip the write, so a
 // re-import changes nothing (not even updated_at).
 bool same_as_stored(Connection& c, const gazette::Article& a, std::int64_t& id) {
-  StatementUse q(c.cached(R"sql(
-    SELECT a.id, a.title, a.summary, a.body_markdown, a.author, a.status,
-           coalesce(a.published_at, ''),
-           (SELECT group_concat(tag, char(31)) FROM
-              (SELECT tag FROM article_tags WHERE article_id = a.id ORDER BY position)),
-           (SELECT group_concat(slug, char(31)) FROM
-              (SELECT p.slug FROM related_pins r JOIN articles p ON p.id = r.pinned_id
-               WHERE r.article_id = a.id ORDER BY r.position))
+  StatementUse q(c.cached(std::string("SELECT a.id, ") + kStoredColumns + R"sql(
     FROM articles a WHERE a.slug = ?)sql"));
   q->bind(1, a.slug);
   if (!q->step()) return false;
@@ -69,7 +67,7 @@ bool same_as_stored(Connection& c, const gazette::Article& a, std::int64_t& id) 
   return q->text_view(1) == a.title && q->text_view(2) == a.summary &&
          q->text_view(3) == a.body_markdown && q->text_view(4) == a.author &&
          q->text_view(5) == gazette::to_string(a.status) && q->text_view(6) == a.published_at &&
-         split_tags(q->text_view(7)) == a.tags && split_tags(q->text_view(8)) == a.related;
+         split_joined(q->text_view(7)) == a.tags && split_joined(q->text_view(8)) == a.related;
 }
 
 }  // namespace
@@ -112,9 +110,9 @@ ArticleWriter::Outcome ArticleWriter::put(const gazette::Article& a) {
 
   StatementUse clear_tags(c_.cached("DELETE FROM article_tags WHERE article_id = ?"));
   clear_tags->bind(1, id).run();
-  StatementUse add_tag(c_.cached(
-      "INSERT INTO article_tags (article_id, tag, position, published_at) "
-      "VALUES (?, ?, ?, nullif(?, ''))"));
+  StatementUse add_tag(
+      c_.cached("INSERT INTO article_tags (article_id, tag, position, published_at) "
+                "VALUES (?, ?, ?, nullif(?, ''))"));
   const std::string& public_date =
       a.status == gazette::Status::published ? a.published_at : std::string();
   for (std::size_t i = 0; i < a.tags.size(); ++i) {
@@ -174,14 +172,7 @@ std::variant<SaveResult, SaveError> save_articles(Connection& c,
 void for_each_article(Connection& c, const std::function<void(const gazette::Article&)>& fn) {
   // Not cached: a dump runs once, and a cached statement would stay mid-iteration if
   // `fn` threw.
-  Statement q = c.prepare(R"sql(
-    SELECT a.slug, a.title, a.summary, a.body_markdown, a.author, a.status,
-           coalesce(a.published_at, ''),
-           (SELECT group_concat(tag, char(31)) FROM
-              (SELECT tag FROM article_tags WHERE article_id = a.id ORDER BY position)),
-           (SELECT group_concat(slug, char(31)) FROM
-              (SELECT p.slug FROM related_pins r JOIN articles p ON p.id = r.pinned_id
-               WHERE r.article_id = a.id ORDER BY r.position))
+  Statement q = c.prepare(std::string("SELECT a.slug, ") + kStoredColumns + R"sql(
     FROM articles a ORDER BY a.slug)sql");
   gazette::Article a;
   while (q.step()) {
@@ -192,8 +183,8 @@ void for_each_article(Connection& c, const std::function<void(const gazette::Art
     a.author = q.text(4);
     a.status = q.text_view(5) == "published" ? gazette::Status::published : gazette::Status::draft;
     a.published_at = q.text(6);
-    a.tags = split_tags(q.text_view(7));
-    a.related = split_tags(q.text_view(8));
+    a.tags = split_joined(q.text_view(7));
+    a.related = split_joined(q.text_view(8));
     fn(a);
   }
 }

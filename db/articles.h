@@ -61,6 +61,14 @@ struct SaveResult {
   int unchanged = 0;
 };
 
+// For the other readers in db/ (feeds, search) that select articles the way the
+// listings do. kSummaryColumns: the select list (table alias "a") that read_summary
+// reads, columns 0 to 9; tags travel joined by the unit separator (char 31), which
+// validation never lets into a tag, and split_joined takes them apart.
+extern const char* const kSummaryColumns;
+void read_summary(Statement& s, ArticleSummary& out);
+std::vector<std::string> split_joined(std::string_view joined);
+
 // Writes validated articles (content::normalize_and_validate) in one transaction:
 // upserts each by slug, renders its Markdown, stores its tags and pins, then brings the
 // related lists up to date. Pinned slugs must exist in the store or in the batch;

@@ -7,41 +7,14 @@ namespace gazette::db {
 
 namespace {
 
-// The columns both feed queries select, in the order read_full expects. Tags come as one
-// string joined by the unit separator, which validation never lets into a tag (as in
-// articles.cpp).
-constexpr const char* kFullColumns = R"sql(
-  a.id, a.slug, a.title, a.summary, a.author, a.published_at, a.updated_at, a.status,
-  a.word_count,
-  (SELECT group_concat(tag, char(31)) FROM
-     (SELECT tag FROM article_tags WHERE article_id = a.id ORDER BY position)),
-  a.body_html, a.created_at)sql";
-
-std::vector<std::string> split_tags(std::string_view joined) {
-  std::vector<std::string> tags;
-  while (!joined.empty()) {
-    auto pos = joined.find('\x1f');
-    tags.emplace_back(joined.substr(0, pos));
-    if (pos == std::string_view::npos) break;
-    joined.remove_prefix(pos + 1);
-  }
-  return tags;
-}
+// The columns both feed queries select: a listing's (read_summary), then the body.
+const std::string kFullColumns = std::string(kSummaryColumns) + ", a.body_html, a.created_at";
 
 std::vector<ArticleView> read_full(Statement& s) {
   std::vector<ArticleView> out;
   while (s.step()) {
     ArticleView& v = out.emplace_back();
-    v.id = s.int64(0);
-    v.slug = s.text(1);
-    v.title = s.text(2);
-    v.summary = s.text(3);
-    v.author = s.text(4);
-    v.published_at = s.text(5);
-    v.updated_at = s.text(6);
-    v.status = s.text(7);
-    v.word_count = s.integer(8);
-    v.tags = split_tags(s.text_view(9));
+    read_summary(s, v);
     v.body_html = s.text(10);
     v.created_at = s.text(11);
   }
@@ -53,14 +26,14 @@ std::vector<ArticleView> read_full(Statement& s) {
 std::vector<ArticleView> latest_public_full(Connection& c, std::string_view now,
                                             std::string_view tag, int limit) {
   if (tag.empty()) {
-    StatementUse q(c.cached(std::string("SELECT ") + kFullColumns + R"sql(
+    StatementUse q(c.cached("SELECT " + kFullColumns + R"sql(
       FROM articles a WHERE a.status = 'published' AND a.published_at <= ?1
       ORDER BY a.published_at DESC, a.id DESC LIMIT ?2)sql"));
     q->bind_all(now, limit);
     return read_full(*q);
   }
   // The tag's public range of article_tags_public, newest first (see db/schema.cpp).
-  StatementUse q(c.cached(std::string("SELECT ") + kFullColumns + R"sql(
+  StatementUse q(c.cached("SELECT " + kFullColumns + R"sql(
     FROM article_tags t CROSS JOIN articles a ON a.id = t.article_id
     WHERE t.tag = ?1 AND t.published_at IS NOT NULL AND t.published_at <= ?2
     ORDER BY t.published_at DESC, t.article_id DESC LIMIT ?3)sql"));

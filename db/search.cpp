@@ -11,17 +11,6 @@ namespace {
 // Words of context snippet() gives around the matches (FTS5 allows up to 64).
 constexpr int kSnippetTokens = 32;
 
-std::vector<std::string> split_tags(std::string_view joined) {
-  std::vector<std::string> tags;
-  while (!joined.empty()) {
-    auto pos = joined.find('\x1f');
-    tags.emplace_back(joined.substr(0, pos));
-    if (pos == std::string_view::npos) break;
-    joined.remove_prefix(pos + 1);
-  }
-  return tags;
-}
-
 }  // namespace
 
 SearchResults search_public(Connection& c, std::string_view match, std::string_view now, int limit,
@@ -68,7 +57,7 @@ SearchResults search_public(Connection& c, std::string_view match, std::string_v
     hit.updated_at = q->text(6);
     hit.status = q->text(7);
     hit.word_count = q->integer(8);
-    hit.tags = split_tags(q->text_view(9));
+    hit.tags = split_joined(q->text_view(9));
     hit.snippet = q->text(10);
   }
 

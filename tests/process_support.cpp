@@ -103,12 +103,17 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ec);
 }
 
-RunResult run_program(const std::string& binary, const std::vector<std::string>& args,
-                      std::chrono::seconds timeout) {
+namespace {
+
+// Runs `binary` to completion with `input` on stdin, killed after `timeout`.
+RunResult run_child(const std::string& binary, const std::vector<std::string>& args,
+                    const EnvChanges& env, const std::string& input, std::chrono::seconds timeout,
+                    std::optional<uid_t> as_user) {
   TempDir io;
   std::string in = io / "stdin", out = io / "stdout", err = io / "stderr";
-  std::ofstream(in) << "";
-  pid_t pid = spawn(binary, args, {}, in, out, err, std::nullopt);
+  std::ofstream(in, std::ios::binary) << input;
+  if (as_user) fs::permissions(io.path(), fs::perms::all, fs::perm_options::add);
+  pid_t pid = spawn(binary, args, env, in, out, err, as_user);
   auto status = wait_until(pid, std::chrono::steady_clock::now() + timeout);
   RunResult r;
   if (!status) {
@@ -122,25 +127,17 @@ RunResult run_program(const std::string& binary, const std::vector<std::string>&
   return r;
 }
 
+}  // namespace
+
+RunResult run_program(const std::string& binary, const std::vector<std::string>& args,
+                      std::chrono::seconds timeout) {
+  return run_child(binary, args, {}, "", timeout, std::nullopt);
+}
+
 RunResult run_gazette(const std::vector<std::string>& args, const EnvChanges& env,
                       const std::string& input, std::chrono::seconds timeout,
                       std::optional<uid_t> as_user) {
-  TempDir io;
-  std::string in = io / "stdin", out = io / "stdout", err = io / "stderr";
-  std::ofstream(in, std::ios::binary) << input;
-  if (as_user) fs::permissions(io.path(), fs::perms::all, fs::perm_options::add);
-  pid_t pid = spawn(gazette_binary(), args, env, in, out, err, as_user);
-  auto status = wait_until(pid, std::chrono::steady_clock::now() + timeout);
-  RunResult r;
-  if (!status) {
-    kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
-  } else {
-    r.exit_code = *status;
-  }
-  r.out = read_file(out);
-  r.err = read_file(err);
-  return r;
+  return run_child(gazette_binary(), args, env, input, timeout, as_user);
 }
 
 ServerProcess::ServerProcess(const std::vector<std::string>& extra_args, const EnvChanges& env) {
