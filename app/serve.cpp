@@ -61,7 +61,7 @@ void ensure_admin_account(db::Connection& c, const std::string& db_path, const s
   std::string password = random_password(20);
   db::add_user(c, "admin", hash_password(password), now);
   spdlog::warn("================================================================");
-  spdlog::warn("Created the admin account. Log in at /admin/login with");
+  spdlog::warn("Created the first admin account:");
   spdlog::warn("  user:     admin");
   spdlog::warn("  password: {}", password);
   spdlog::warn("This password is shown only once. Change it with:");
