@@ -7,7 +7,7 @@ SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 BUILD_PACKAGES := cmake g++ make pkg-config libcpp-httplib-dev libkainjow-mustache-dev \
 	libsqlite3-dev libspdlog-dev catch2 libcmark-gfm-dev libcmark-gfm-extensions-dev \
-	libsodium-dev
+	libsodium-dev zlib1g-dev libbrotli-dev
 # What the tests need beyond the build: a real browser for the browser tests, nginx to
 # serve an exported site, a feed parser and an XML checker for the feed tests.
 TEST_PACKAGES := chromium fonts-dejavu-core nginx-light python3-feedparser libxml2-utils

@@ -12,8 +12,10 @@
 #include <vector>
 
 #include "app/config.h"
+#include "app/content_version.h"
 #include "db/articles.h"
 #include "db/pool.h"
+#include "handlers/page_cache.h"
 #include "views/assets.h"
 #include "views/views.h"
 
@@ -36,17 +38,28 @@ class NavTagsCache {
 
 struct App {
   App(Config cfg, const std::string& db_path)
-      : config(std::move(cfg)), views(config.theme), assets(config.theme), pool(db_path) {}
+      : config(std::move(cfg)),
+        views(config.theme),
+        assets(config.theme),
+        pool(db_path),
+        version(db_path),
+        pages(static_cast<std::size_t>(config.cache_mb) << 20),
+        public_cache_control("public, max-age=" + std::to_string(config.max_age)) {}
 
   const Config config;
   const Views views;
   const Assets assets;
-  db::Pool pool;     // thread-safe
-  NavTagsCache nav;  // thread-safe
-  // Bumped by every write this process makes, so caches know their content is old.
-  std::atomic<std::uint64_t> generation{1};
+  db::Pool pool;           // thread-safe
+  NavTagsCache nav;        // thread-safe
+  ContentVersion version;  // thread-safe
+  PageCache pages;         // thread-safe
+  // Cache-Control of public pages (--max-age).
+  const std::string public_cache_control;
   // The current time as ISO 8601 UTC; what "now" means for scheduled articles.
   std::function<std::string()> now;
+
+  // The content generation as of now (see ContentVersion::current).
+  std::uint64_t content_generation() { return version.current(now); }
 };
 
 }  // namespace gazette

@@ -69,6 +69,14 @@ const std::vector<OptionSpec>& option_specs() {
        true,
        {"serve"},
        [](Config& c, const std::string& v) { return parse_int(v, 1, 1024, c.threads); }},
+      {"--cache-mb",
+       true,
+       {"serve"},
+       [](Config& c, const std::string& v) { return parse_int(v, 0, 1 << 20, c.cache_mb); }},
+      {"--max-age",
+       true,
+       {"serve"},
+       [](Config& c, const std::string& v) { return parse_int(v, 0, 31536000, c.max_age); }},
       {"--theme",
        true,
        {"serve", "export"},
@@ -253,6 +261,8 @@ Options (each also from a GAZETTE_<FLAG> variable, e.g. GAZETTE_PORT; a flag win
   --port N             port to listen on (default 8080; 0 picks a free port)
   --threads N          worker threads = connections served at once (default )" +
            std::to_string(default_threads()) + R"()
+  --cache-mb N         memory for rendered pages, in MiB (default 64; 0 turns it off)
+  --max-age SECONDS    how long browsers and proxies may keep a public page (default 60)
   --theme DIR          read DIR/views/*.mustache and DIR/static/* over the built-in ones
   --log-level LEVEL    trace, debug, info (default), warn or error
   --access-log FILE|-  where access lines go (default -: stderr, with the log)

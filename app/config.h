@@ -16,6 +16,8 @@ struct Config {
   std::string host = "127.0.0.1";
   int port = 8080;                   // 0: any free port (the log says which)
   int threads = 0;                   // worker threads; 0: the default (see default_threads)
+  int cache_mb = 64;                 // rendered-page cache budget in MiB; 0: no cache
+  int max_age = 60;                  // Cache-Control max-age of public pages, in seconds
   std::optional<std::string> theme;  // directory with views/ and static/ overrides
   std::string log_level = "info";
   std::string access_log = "-";  // "-": stderr with the rest of the log; else a file

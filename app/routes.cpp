@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 #include "app/app.h"
 #include "db/sqlite.h"
@@ -55,17 +56,54 @@ std::string loggable(std::string_view s) {
   return out;
 }
 
-// Wraps a handler: measures it and says how long it took in Server-Timing, which the
-// access log reads back (the logger runs after the response is written and has no other
-// way to know when the request started).
-httplib::Server::Handler timed(App& app, PageHandler handler) {
+// Says how long the app took in Server-Timing, which the access log reads back (the
+// logger runs after the response is written and has no other way to know when the
+// request started). `hit` says the page came from the page cache.
+void set_server_timing(httplib::Response& res, std::chrono::steady_clock::time_point start,
+                       bool hit) {
+  std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
+  char value[64];
+  std::snprintf(value, sizeof value, "app;dur=%.3f, cache;desc=%s", took.count(),
+                hit ? "hit" : "miss");
+  res.set_header("Server-Timing", value);
+}
+
+// Wraps a handler: renders, keeps a public 200 in the page cache, and sends the body
+// compressed once (see handlers/page_cache.h).
+httplib::Server::Handler page(App& app, PageHandler handler) {
   return [&app, handler](const httplib::Request& req, httplib::Response& res) {
     auto start = std::chrono::steady_clock::now();
-    handler(app, req, res);
-    std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
-    char value[48];
-    std::snprintf(value, sizeof value, "app;dur=%.3f", took.count());
-    res.set_header("Server-Timing", value);
+    // Read before the first query: a write during the render makes the entry stale,
+    // never the other way round.
+    std::uint64_t generation = app.content_generation();
+    // The handler renders as if unconditionally, so that there is a body to keep;
+    // send_page then answers 304 from it.
+    const httplib::Request* request = &req;
+    std::optional<httplib::Request> unconditional;
+    if (req.has_header("If-None-Match")) {
+      unconditional.emplace(req);
+      unconditional->headers.erase("If-None-Match");
+      request = &*unconditional;
+    }
+    handler(app, *request, res);
+
+    std::string cache_control = res.get_header_value("Cache-Control");
+    if (res.status == 200 && !res.content_provider_ && cache_control.starts_with("public")) {
+      // Public pages carry the configured max-age; immutable assets keep theirs.
+      if (!cache_control.ends_with("immutable")) cache_control = app.public_cache_control;
+      auto cached = std::make_shared<const CachedPage>(
+          std::move(res.body), res.get_header_value("Content-Type"), res.get_header_value("ETag"),
+          std::move(cache_control), res.get_header_value("Last-Modified"));
+      res.body.clear();
+      for (const char* name : {"Content-Type", "ETag", "Cache-Control", "Last-Modified", "Vary"}) {
+        res.headers.erase(name);
+      }
+      app.pages.insert(cache_key(req), cached, generation);
+      send_page(req, res, std::move(cached));
+    } else {
+      send_body_encoded(req, res);
+    }
+    set_server_timing(res, start, false);
   };
 }
 
@@ -94,8 +132,25 @@ void install_routes(httplib::Server& server, App& app, std::shared_ptr<spdlog::l
       {"Referrer-Policy", "strict-origin-when-cross-origin"},
   });
 
+  // Before routing: pages in the page cache go out without a route match or a render.
+  server.set_pre_routing_handler([&app](const httplib::Request& req, httplib::Response& res) {
+    // Byte ranges of pages serve nobody and a 200 with a range applied would be wrong:
+    // the site ignores Range (RFC 9110 allows it). The request object is the library's
+    // own, not const.
+    if (!req.ranges.empty()) const_cast<httplib::Request&>(req).ranges.clear();
+    if (!app.pages.enabled() || (req.method != "GET" && req.method != "HEAD")) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    auto start = std::chrono::steady_clock::now();
+    auto cached = app.pages.find(cache_key(req), app.content_generation());
+    if (!cached) return httplib::Server::HandlerResponse::Unhandled;
+    send_page(req, res, std::move(cached));
+    set_server_timing(res, start, true);
+    return httplib::Server::HandlerResponse::Handled;
+  });
+
   for (const auto& route : kGetRoutes) {
-    server.Get(route.pattern, timed(app, route.handler));
+    server.Get(route.pattern, page(app, route.handler));
     // A known address asked with a method it does not take: 405, with what it takes.
     auto not_allowed = [](const httplib::Request&, httplib::Response& res) {
       res.status = 405;
@@ -111,8 +166,11 @@ void install_routes(httplib::Server& server, App& app, std::shared_ptr<spdlog::l
   // gets the site's styled page.
   server.set_error_handler(httplib::Server::HandlerWithResponse(
       [&app](const httplib::Request& req, httplib::Response& res) {
-        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        if (!res.body.empty() || res.content_provider_) {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
         send_error_page(app, req, res, res.status);
+        send_body_encoded(req, res);
         return httplib::Server::HandlerResponse::Handled;
       }));
 
@@ -131,20 +189,32 @@ void install_routes(httplib::Server& server, App& app, std::shared_ptr<spdlog::l
         } catch (...) {
           spdlog::error("{} {}: unknown exception", req.method, loggable(req.path));
         }
-        res.headers.erase("Server-Timing");
+        // Whatever the handler had set is void.
+        for (const char* name : {"Server-Timing", "Content-Type", "Content-Encoding", "ETag",
+                                 "Cache-Control", "Last-Modified", "Vary"}) {
+          res.headers.erase(name);
+        }
         res.body.clear();
+        res.content_provider_ = nullptr;
+        res.content_length_ = 0;
         send_error_page(app, req, res, status);
         if (status == 503) res.set_header("Retry-After", "5");
+        send_body_encoded(req, res);
       });
 
   if (access_log) {
     server.set_logger([access_log](const httplib::Request& req, const httplib::Response& res) {
+      // "app;dur=0.123, cache;desc=hit" -> "0.123ms hit"
       std::string took = "-";
       if (auto t = res.get_header_value("Server-Timing"); t.starts_with("app;dur=")) {
-        took = t.substr(8) + "ms";
+        auto comma = t.find(',');
+        took = t.substr(8, comma - 8) + "ms";
+        if (auto desc = t.find("desc="); desc != std::string::npos)
+          took += " " + t.substr(desc + 5);
       }
       access_log->info("{} {} {} {}B {} {}:{}", loggable(req.method), loggable(req.path),
-                       res.status, res.body.size(), took, req.remote_addr, req.remote_port);
+                       res.status, res.body.size() + res.content_length_, took, req.remote_addr,
+                       req.remote_port);
     });
   }
 }

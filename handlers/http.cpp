@@ -163,7 +163,7 @@ RenderedPage render_error(App& app, const std::string& now, const std::string& p
     std::vector<db::TagCount> nav;
     try {
       auto lease = app.pool.acquire();
-      nav = app.nav.get(*lease, now, app.generation.load());
+      nav = app.nav.get(*lease, now, app.content_generation());
     } catch (const std::exception&) {
       // The database may be why we are here: the page goes out without the tag nav.
     }

@@ -54,7 +54,7 @@ data base_context(const App& app, const std::string& now, const PageMeta& meta,
 }
 
 data base_context(App& app, db::Connection& c, const std::string& now, const PageMeta& meta) {
-  return base_context(app, now, meta, app.nav.get(c, now, app.generation.load()));
+  return base_context(app, now, meta, app.nav.get(c, now, app.content_generation()));
 }
 
 data article_context(const db::ArticleSummary& a) {

@@ -345,7 +345,7 @@ TEST_CASE("healthz, 405 and error pages", "[integration][serve]") {
   CHECK(server.wait_for_log("GET /healthz 200"));
   std::string log = server.log();
   CHECK(std::regex_search(
-      log, std::regex(R"(access GET /healthz 200 \d+B [0-9.]+ms 127\.0\.0\.1:\d+)")));
+      log, std::regex(R"(access GET /healthz 200 \d+B [0-9.]+ms miss 127\.0\.0\.1:\d+)")));
   CHECK(log.find("/articles/x\\x0aforged 404") != std::string::npos);
 }
 

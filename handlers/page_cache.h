@@ -1,0 +1,119 @@
+// The rendered-page cache: whole public responses kept in memory with their compressed
+// variants, so that a page is rendered and compressed once per content change rather
+// than once per request.
+//
+// Correctness rests on one rule: an entry belongs to the content generation it was
+// rendered under (App::content_generation(), read before the page's first query). A
+// lookup with a newer generation drops the old entries, so a write is visible on the
+// next request on every page at once (articles, listings, tags, feeds, search, other
+// articles' related sidebars) without knowing which pages it touched.
+#pragma once
+
+#include <httplib.h>
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "handlers/compression.h"
+
+namespace gazette {
+
+// One response as the cache keeps it: a 200 with its representation headers.
+class CachedPage {
+ public:
+  CachedPage(std::string body, std::string content_type, std::string etag,
+             std::string cache_control, std::string last_modified);
+
+  const std::string& body() const { return body_; }
+  const std::string& content_type() const { return content_type_; }
+  const std::string& cache_control() const { return cache_control_; }
+  const std::string& last_modified() const { return last_modified_; }  // HTTP-date or ""
+
+  // The body in coding `e`, compressed on first demand (once, whichever thread asks);
+  // falls back to identity when the coding would not make it smaller. `used` says which.
+  const std::string& encoded(Encoding e, Encoding& used) const;
+
+  // The strong ETag of the body in coding `e`. Each coding is its own representation,
+  // so each has its own tag ("abc", "abc-gz", "abc-br"), as a cache in front needs.
+  std::string etag(Encoding e) const;
+  // True when If-None-Match names any coding of this body (or "*").
+  bool matches(const httplib::Request& req) const;
+
+  // What the entry costs the cache's budget.
+  std::size_t cost() const;
+
+ private:
+  std::string body_;
+  std::string content_type_;
+  std::string etag_;  // quoted, of the identity body
+  std::string cache_control_;
+  std::string last_modified_;
+  mutable std::once_flag gzip_once_, brotli_once_;
+  mutable std::string gzip_, brotli_;
+};
+
+// Sends `page` for `req`: 304 when If-None-Match matches, else 200 with the body in the
+// best coding the client accepts. The body goes out through a content provider, which
+// cpp-httplib sends as it is (it recompresses plain bodies on every request).
+void send_page(const httplib::Request& req, httplib::Response& res,
+               std::shared_ptr<const CachedPage> page);
+
+// For responses that are not cached (errors, redirects, no-store pages): compresses
+// res.body once, at the same moderate levels, by the request's Accept-Encoding, and
+// hands it to the library so that it does not compress it again at its own level.
+void send_body_encoded(const httplib::Request& req, httplib::Response& res);
+
+// The key of a request: its path and the parameters the handlers read (`page`, `q`).
+// Any other parameter (?utm_source=…) changes nothing in the response, so it is not part
+// of the key. Handlers must read no other parameter, or it must be added here.
+std::string cache_key(const httplib::Request& req);
+
+// A byte-bounded LRU of pages, in shards so that threads rarely wait for one another.
+// Thread-safe. A budget of 0 turns it off (find misses, insert drops).
+class PageCache {
+ public:
+  explicit PageCache(std::size_t budget_bytes);
+
+  // The page under `key` rendered at `generation`, or null.
+  std::shared_ptr<const CachedPage> find(const std::string& key, std::uint64_t generation);
+  // Keeps `page`, rendered at `generation`, under `key` (dropped when the content has
+  // already moved on, or when it is larger than a shard's budget allows).
+  void insert(const std::string& key, std::shared_ptr<const CachedPage> page,
+              std::uint64_t generation);
+
+  bool enabled() const { return budget_ > 0; }
+
+  struct Stats {
+    std::uint64_t hits = 0, misses = 0;
+    std::size_t entries = 0, bytes = 0;
+  };
+  Stats stats();
+
+ private:
+  static constexpr std::size_t kShards = 16;
+  struct Shard {
+    std::mutex mutex;
+    std::uint64_t generation = 0;
+    // Most recently used first.
+    std::list<std::pair<std::string, std::shared_ptr<const CachedPage>>> lru;
+    std::unordered_map<std::string, decltype(lru)::iterator> index;
+    std::size_t bytes = 0;
+    // Requires mutex. Drops everything when `generation` is newer than the shard's;
+    // returns false when it is older (the caller's render is stale).
+    bool advance_to(std::uint64_t generation);
+  };
+  Shard& shard_for(const std::string& key);
+
+  std::size_t budget_;
+  std::size_t shard_budget_;
+  std::array<Shard, kShards> shards_;
+  std::atomic<std::uint64_t> hits_{0}, misses_{0};
+};
+
+}  // namespace gazette
