@@ -52,6 +52,8 @@ TEST_CASE("words become quoted terms, ANDed, the last a prefix", "[content][sear
   CHECK(match_of("climate plan") == R"("climate" "plan"*)");
   CHECK(match_of("Climate") == R"("climate"*)");
   CHECK(match_of("climate ab") == R"("climate" "ab")");  // too short for a prefix
+  CHECK(match_of("climate the") == R"("climate" "the")");
+  CHECK(match_of("the climate") == R"("the" "climate"*)");
   CHECK(match_of("ab") == R"("ab")");
   CHECK(match_of("a") == R"("a")");
   CHECK(match_of("2026 budget") == R"("2026" "budget"*)");
@@ -74,7 +76,7 @@ TEST_CASE("FTS5 operators and punctuation are never syntax", "[content][search]"
   CHECK(match_of("climate AND plan") == R"("climate" "and" "plan"*)");
   CHECK(match_of("climate OR plan") == R"("climate" "or" "plan"*)");
   CHECK(match_of("NOT climate") == R"("not" "climate"*)");
-  CHECK(match_of("AND") == R"("and"*)");
+  CHECK(match_of("AND") == R"("and")");
   CHECK(match_of("((climate") == R"("climate"*)");
   CHECK(match_of("climate)) OR (") == R"("climate" "or")");
   CHECK(match_of("^climate") == R"("climate"*)");
@@ -116,7 +118,7 @@ TEST_CASE("letters beyond ASCII stay words; their punctuation separates", "[cont
   CHECK(match_of("東京都庁") == "\"東京都庁\"*");
   // Typographic quotes, dashes, ellipsis, guillemets, no-break and ideographic spaces.
   CHECK(match_of("\u201cclimate\u201d\u2014plan\u2026") == R"("climate" "plan"*)");
-  CHECK(match_of("\u00abcafé\u00bb\u00a0bar") == "\"café\" \"bar\"*");
+  CHECK(match_of("\u00abcafé\u00bb\u00a0bars") == "\"café\" \"bars\"*");
   CHECK(match_of("東京\u3000大阪\u3002") == "\"東京\" \"大阪\"");
   CHECK(match_of("\uff08climate\uff09") == R"("climate"*)");
   // The snippet markers can never be part of a term.
