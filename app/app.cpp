@@ -15,4 +15,9 @@ std::vector<db::TagCount> NavTagsCache::get(db::Connection& c, const std::string
   return tags_;
 }
 
+std::vector<db::TagCount> NavTagsCache::last() {
+  std::lock_guard lock(mutex_);
+  return tags_;
+}
+
 }  // namespace gazette

@@ -28,6 +28,8 @@ class NavTagsCache {
   // The tags as of `now`, recomputed when the minute or the content generation changed.
   std::vector<db::TagCount> get(db::Connection& c, const std::string& now,
                                 std::uint64_t generation);
+  // The tags as last computed (none before the first get), without the database.
+  std::vector<db::TagCount> last();
 
  private:
   std::mutex mutex_;

@@ -160,9 +160,13 @@ std::string default_base_url(const std::string& host, int port) {
 }
 
 int default_threads() {
-  // Each keep-alive connection holds a thread in cpp-httplib, so the pool must be larger
-  // than the number of connections expected at once; idle threads cost little memory.
-  return std::max(32, static_cast<int>(std::thread::hardware_concurrency()) * 8);
+  // cpp-httplib holds a thread per open connection for as long as it is kept alive, and a
+  // connection beyond the thread count waits in a queue, unanswered, until another closes.
+  // So threads bound the connections served at once, not CPU use: 256 is what a busy
+  // site sees from browsers and proxies. An idle thread costs its stack's touched pages
+  // (tens of KiB); database work is bounded separately by the connection pool
+  // (db/pool.h: two per core).
+  return std::max(256, static_cast<int>(std::thread::hardware_concurrency()) * 32);
 }
 
 std::variant<Invocation, UsageError> parse_command_line(const std::vector<std::string>& argv,

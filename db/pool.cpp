@@ -3,9 +3,30 @@
 
 #include "db/database.h"
 
+#include <algorithm>
+#include <thread>
+
 namespace gazette::db {
 
+std::size_t Pool::default_max_connections() {
+  return std::max<std::size_t>(8, 2 * std::thread::hardware_concurrency());
+}
+
 Pool::Lease Pool::acquire() {
+  {
+    std::unique_lock lock(mutex_);
+    returned_.wait(lock, [this] { return !idle_.empty() || open_ < max_; });
+    if (!idle_.empty()) {
+      auto c = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(*this, std::move(c));
+    }
+    ++open_;  // a place for the connection opened below
+  }
+  return open_new();
+}
+
+std::optional<Pool::Lease> Pool::try_acquire() {
   {
     std::lock_guard lock(mutex_);
     if (!idle_.empty()) {
@@ -13,18 +34,37 @@ Pool::Lease Pool::acquire() {
       idle_.pop_back();
       return Lease(*this, std::move(c));
     }
+    if (open_ >= max_) return std::nullopt;
+    ++open_;
   }
-  auto c = std::make_unique<Connection>(path_, OpenMode::read_write);
-  configure_connection(*c);
-  return Lease(*this, std::move(c));
+  return open_new();
+}
+
+Pool::Lease Pool::open_new() {
+  try {
+    auto c = std::make_unique<Connection>(path_, OpenMode::read_write);
+    configure_connection(*c);
+    return Lease(*this, std::move(c));
+  } catch (...) {
+    std::lock_guard lock(mutex_);
+    --open_;
+    returned_.notify_one();
+    throw;
+  }
 }
 
 void Pool::give_back(std::unique_ptr<Connection> c) {
-  // A connection left inside a transaction (an exception between BEGIN and COMMIT that
-  // escaped every guard) must not serve the next request half-way through it.
-  if (!sqlite3_get_autocommit(c->handle())) return;
   std::lock_guard lock(mutex_);
-  idle_.push_back(std::move(c));
+  // A connection left inside a transaction (an exception between BEGIN and COMMIT that
+  // escaped every guard) must not serve the next request half-way through it: it is
+  // closed, and its place freed.
+  if (!sqlite3_get_autocommit(c->handle())) {
+    --open_;
+    c.reset();
+  } else {
+    idle_.push_back(std::move(c));
+  }
+  returned_.notify_one();
 }
 
 }  // namespace gazette::db

@@ -3,8 +3,11 @@
 // pool after the request.
 #pragma once
 
+#include <condition_variable>
+#include <cstddef>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,7 +18,11 @@ namespace gazette::db {
 class Pool {
  public:
   // `path` must already be an open-checked, migrated Gazette database (open_database).
-  explicit Pool(std::string path) : path_(std::move(path)) {}
+  // At most `max_connections` are open at once: SQLite reads are CPU-bound, so more than
+  // a few per core only add memory (each keeps its own page cache), while the server
+  // may have hundreds of threads, one per open HTTP connection.
+  explicit Pool(std::string path, std::size_t max_connections = default_max_connections())
+      : path_(std::move(path)), max_(max_connections < 1 ? 1 : max_connections) {}
   Pool(const Pool&) = delete;
   Pool& operator=(const Pool&) = delete;
 
@@ -36,17 +43,30 @@ class Pool {
     std::unique_ptr<Connection> c_;
   };
 
-  // An idle connection, or a new one when all are in use (the number of connections is
-  // bounded by the number of threads asking at once).
+  // An idle connection, or a new one when all are in use and fewer than the maximum are
+  // open; else waits for one to come back.
   Lease acquire();
+  // A connection only if one is idle or may be opened now; never waits. For code that
+  // may already hold one (the error page, rendered inside any handler): waiting there
+  // could deadlock once every connection is held by a thread waiting for a second.
+  std::optional<Lease> try_acquire();
+
+  // Two per core, at least 8: a slow query (a search for a common word) then holds
+  // back few others.
+  static std::size_t default_max_connections();
 
   const std::string& path() const { return path_; }
 
  private:
   void give_back(std::unique_ptr<Connection> c);
+  // Opens a connection in a place already counted in open_.
+  Lease open_new();
 
   std::string path_;
+  std::size_t max_;
   std::mutex mutex_;
+  std::condition_variable returned_;
+  std::size_t open_ = 0;  // guarded by mutex_
   std::vector<std::unique_ptr<Connection>> idle_;
 };
 

@@ -162,8 +162,11 @@ RenderedPage render_error(App& app, const std::string& now, const std::string& p
     meta.noindex = true;
     std::vector<db::TagCount> nav;
     try {
-      auto lease = app.pool.acquire();
-      nav = app.nav.get(*lease, now, app.content_generation());
+      if (auto lease = app.pool.try_acquire()) {
+        nav = app.nav.get(**lease, now, app.content_generation());
+      } else {
+        nav = app.nav.last();
+      }
     } catch (const std::exception&) {
       // The database may be why we are here: the page goes out without the tag nav.
     }
