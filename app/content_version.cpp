@@ -16,7 +16,9 @@ std::int64_t steady_ns() {
 }  // namespace
 
 ContentVersion::ContentVersion(const std::string& db_path)
-    : watch_(std::make_unique<db::Connection>(db_path, db::OpenMode::read_only)) {}
+    : watch_(std::make_unique<db::Connection>(db_path, db::OpenMode::read_only)) {
+  data_version_ = watch_->query_int("PRAGMA data_version").value_or(0);
+}
 
 std::uint64_t ContentVersion::current(const std::function<std::string()>& now) {
   std::int64_t t = steady_ns();
@@ -46,13 +48,15 @@ bool ContentVersion::changed_since_last_check(const std::string& now, bool force
   }
   bool wrote = v != data_version_;
   bool published = !next_publication_.empty() && now >= next_publication_;
-  if (!wrote && !published && !force) return false;
+  bool first = !schedule_known_;
+  if (!wrote && !published && !force && !first) return false;
   data_version_ = v;
+  schedule_known_ = true;
   db::StatementUse next(watch_->cached(
       "SELECT min(published_at) FROM articles WHERE status = 'published' AND published_at > ?"));
   next->bind_all(now);
   next_publication_ = next->step() && !next->is_null(0) ? next->text(0) : std::string();
-  return true;
+  return wrote || published || force;
 }
 
 }  // namespace gazette

@@ -44,6 +44,7 @@ class ContentVersion {
   std::unique_ptr<db::Connection> watch_;  // guarded by mutex_
   std::int64_t data_version_ = -1;         // guarded by mutex_
   std::string next_publication_;           // earliest future published_at; "" none; mutex_
+  bool schedule_known_ = false;            // next_publication_ computed at least once; mutex_
 };
 
 }  // namespace gazette

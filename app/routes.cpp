@@ -56,6 +56,10 @@ std::string loggable(std::string_view s) {
   return out;
 }
 
+// How long a request waits for another thread's render of the same page before it
+// renders alone (a search for a common word on a large site takes a few hundred ms).
+constexpr std::chrono::milliseconds kFlightPatience{2000};
+
 // Says how long the app took in Server-Timing, which the access log reads back (the
 // logger runs after the response is written and has no other way to know when the
 // request started). `hit` says the page came from the page cache.
@@ -76,6 +80,15 @@ httplib::Server::Handler page(App& app, PageHandler handler) {
     // Read before the first query: a write during the render makes the entry stale,
     // never the other way round.
     std::uint64_t generation = app.content_generation();
+    std::string key = cache_key(req);
+    auto flight = app.pages.join(key, generation);
+    if (!flight.leads()) {
+      if (auto cached = flight.wait(kFlightPatience)) {
+        send_page(req, res, std::move(cached));
+        set_server_timing(res, start, true);
+        return;
+      }
+    }
     // The handler renders as if unconditionally, so that there is a body to keep;
     // send_page then answers 304 from it.
     const httplib::Request* request = &req;
@@ -98,9 +111,11 @@ httplib::Server::Handler page(App& app, PageHandler handler) {
       for (const char* name : {"Content-Type", "ETag", "Cache-Control", "Last-Modified", "Vary"}) {
         res.headers.erase(name);
       }
-      app.pages.insert(cache_key(req), cached, generation);
+      app.pages.insert(key, cached, generation);
+      flight.land(cached);
       send_page(req, res, std::move(cached));
     } else {
+      flight.land(nullptr);
       send_body_encoded(req, res);
     }
     set_server_timing(res, start, false);

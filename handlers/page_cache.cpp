@@ -203,6 +203,53 @@ void PageCache::insert(const std::string& key, std::shared_ptr<const CachedPage>
   }
 }
 
+PageCache::Flight PageCache::join(const std::string& key, std::uint64_t generation) {
+  Flight f;
+  if (budget_ == 0) {
+    f.leads_ = true;
+    return f;
+  }
+  Shard& s = shard_for(key);
+  std::lock_guard lock(s.mutex);
+  auto it = s.flights.find(key);
+  if (it != s.flights.end() && it->second.first == generation) {
+    f.state_ = it->second.second;
+    return f;
+  }
+  f.leads_ = true;
+  f.cache_ = this;
+  f.key_ = key;
+  f.state_ = std::make_shared<Flight::State>();
+  s.flights[key] = {generation, f.state_};  // replaces a flight of an older generation
+  return f;
+}
+
+std::shared_ptr<const CachedPage> PageCache::Flight::wait(std::chrono::milliseconds patience) {
+  if (!state_) return nullptr;
+  std::unique_lock lock(state_->mutex);
+  state_->landed_cv.wait_for(lock, patience, [this] { return state_->landed; });
+  return state_->page;
+}
+
+void PageCache::Flight::land(std::shared_ptr<const CachedPage> page) {
+  if (!leads_ || !state_) return;
+  {
+    std::lock_guard lock(state_->mutex);
+    if (state_->landed) return;
+    state_->landed = true;
+    state_->page = std::move(page);
+  }
+  state_->landed_cv.notify_all();
+  if (cache_) {
+    Shard& s = cache_->shard_for(key_);
+    std::lock_guard lock(s.mutex);
+    // Only this flight's own entry: a newer generation's may have replaced it.
+    if (auto it = s.flights.find(key_); it != s.flights.end() && it->second.second == state_) {
+      s.flights.erase(it);
+    }
+  }
+}
+
 PageCache::Stats PageCache::stats() {
   Stats out;
   out.hits = hits_.load();

@@ -13,6 +13,8 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <list>
 #include <memory>
@@ -89,6 +91,42 @@ class PageCache {
 
   bool enabled() const { return budget_ > 0; }
 
+  // Concurrent misses of one page render it once. On a miss, a caller joins the flight
+  // for its key and generation: the first to come leads (renders, then lands the flight
+  // with the page it kept, or null); the others wait for that page. A spike of readers
+  // on a page just invalidated by a write thus costs one render, not one per reader.
+  class Flight {
+   public:
+    Flight() = default;
+    Flight(Flight&&) noexcept = default;
+    Flight& operator=(Flight&&) = delete;
+    ~Flight() { land(nullptr); }
+
+    // True for the caller that must render.
+    bool leads() const { return leads_; }
+    // For the others: the leader's page, or null when it kept none (an error page, a
+    // failure) or took longer than `patience`; then the caller renders alone.
+    std::shared_ptr<const CachedPage> wait(std::chrono::milliseconds patience);
+    // For the leader: hands `page` (or null) to the waiting callers. Idempotent.
+    void land(std::shared_ptr<const CachedPage> page);
+
+   private:
+    friend class PageCache;
+    struct State {
+      std::mutex mutex;
+      std::condition_variable landed_cv;
+      bool landed = false;
+      std::shared_ptr<const CachedPage> page;
+    };
+    PageCache* cache_ = nullptr;
+    std::string key_;
+    std::shared_ptr<State> state_;
+    bool leads_ = false;
+  };
+  // Joins (or starts) the flight of `key` at `generation`. With the cache off, every
+  // caller leads.
+  Flight join(const std::string& key, std::uint64_t generation);
+
   struct Stats {
     std::uint64_t hits = 0, misses = 0;
     std::size_t entries = 0, bytes = 0;
@@ -104,6 +142,9 @@ class PageCache {
     std::list<std::pair<std::string, std::shared_ptr<const CachedPage>>> lru;
     std::unordered_map<std::string, decltype(lru)::iterator> index;
     std::size_t bytes = 0;
+    // Renders in progress: key -> (generation, state).
+    std::unordered_map<std::string, std::pair<std::uint64_t, std::shared_ptr<Flight::State>>>
+        flights;
     // Requires mutex. Drops everything when `generation` is newer than the shard's;
     // returns false when it is older (the caller's render is stale).
     bool advance_to(std::uint64_t generation);
