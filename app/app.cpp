@@ -5,11 +5,9 @@ namespace gazette {
 
 std::vector<db::TagCount> NavTagsCache::get(db::Connection& c, const std::string& now,
                                             std::uint64_t generation) {
-  std::string minute = now.substr(0, 16);
   std::lock_guard lock(mutex_);
-  if (minute != computed_minute_ || generation != computed_generation_) {
+  if (generation != computed_generation_) {
     tags_ = db::top_tags(c, now, 6);
-    computed_minute_ = minute;
     computed_generation_ = generation;
   }
   return tags_;

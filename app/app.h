@@ -22,10 +22,11 @@
 namespace gazette {
 
 // The header navigation's tags: a GROUP BY over every tag is too costly per page view,
-// so it is computed at most once a minute. Thread-safe.
+// so it is computed once per content generation (which also changes when a scheduled
+// article becomes public). Thread-safe.
 class NavTagsCache {
  public:
-  // The tags as of `now`, recomputed when the minute or the content generation changed.
+  // The tags as of `now`, recomputed when the content generation changed.
   std::vector<db::TagCount> get(db::Connection& c, const std::string& now,
                                 std::uint64_t generation);
   // The tags as last computed (none before the first get), without the database.
@@ -33,7 +34,6 @@ class NavTagsCache {
 
  private:
   std::mutex mutex_;
-  std::string computed_minute_;  // "YYYY-MM-DDTHH:MM" of the last computation
   std::uint64_t computed_generation_ = 0;
   std::vector<db::TagCount> tags_;
 };

@@ -249,10 +249,13 @@ std::vector<RelatedLink> related_public(Connection& c, std::int64_t id, std::str
 }
 
 std::vector<TagCount> top_tags(Connection& c, std::string_view now, int limit) {
+  // One pass over the article_tags_public index, in tag order, which holds the
+  // published_at copy: joining each row to `articles` read 100,000 article rows (0.8 s
+  // at 100k articles with a cold page cache).
   StatementUse q(c.cached(R"sql(
-    SELECT t.tag, count(*) AS n FROM article_tags t JOIN articles a ON a.id = t.article_id
-    WHERE a.status = 'published' AND a.published_at <= ?1
-    GROUP BY t.tag ORDER BY n DESC, t.tag LIMIT ?2)sql"));
+    SELECT tag, count(*) AS n FROM article_tags INDEXED BY article_tags_public
+    WHERE published_at IS NOT NULL AND published_at <= ?1
+    GROUP BY tag ORDER BY n DESC, tag LIMIT ?2)sql"));
   q->bind_all(now, limit);
   std::vector<TagCount> out;
   while (q->step()) out.push_back({q->text(0), q->int64(1)});
