@@ -201,7 +201,11 @@ TEST_CASE("nginx proxy_cache in front: hits, revalidation, writes, codings",
         auto decoded = decode_body(expected, r.body);
         REQUIRE(decoded);
         CHECK(*decoded == plain_direct.body);
-        if (round == 1) CHECK(r.header("X-Cache-Status") == "HIT");
+        // From the proxy's store (revalidated when a slow round outlived max-age).
+        if (round == 1) {
+          CHECK(
+              (r.header("X-Cache-Status") == "HIT" || r.header("X-Cache-Status") == "REVALIDATED"));
+        }
       }
     }
   }

@@ -262,10 +262,12 @@ TEST_CASE("a write from another process shows on every page it touches",
       return r.status == 200 && p.after(r.body);
     }));
     CHECK_FALSE(p.before(r.body));
-    // And it stays so: the next request is served from the cache, with the new content.
-    RawResponse again = site.get(p.path);
-    CHECK(cache_hit(again));
-    CHECK(again.body == r.body);
+    // And it stays so, served from the cache. (Polled: the importing process may still
+    // touch the database as it exits, which may move the generation on once more.)
+    CHECK(poll_until([&] {
+      RawResponse again = site.get(p.path);
+      return cache_hit(again) && again.body == r.body;
+    }));
   }
   CHECK(site.get("/tags/harbour").status == 200);
 }
@@ -468,8 +470,13 @@ TEST_CASE("a scheduled article appears when its time comes", "[integration][page
   // Three seconds ahead: room for the import to finish before the time comes.
   std::string at = iso_in(3);
   site.import(record("soon", "Soon story", {"later"}, at));
-  CHECK(site.get("/articles/soon").status == 404);
-  CHECK(site.get("/tags/later").status == 404);
+  // Not yet there, when asked before its time (checked only if the answer came before it).
+  int article_status = site.get("/articles/soon").status;
+  int tag_status = site.get("/tags/later").status;
+  if (iso_in(0) < at) {
+    CHECK(article_status == 404);
+    CHECK(tag_status == 404);
+  }
 
   // Wait for it (a condition, not a fixed time); it must not show before its time.
   RawResponse article, listing;
@@ -487,5 +494,8 @@ TEST_CASE("a scheduled article appears when its time comes", "[integration][page
   CHECK(contains(article.body, "Soon story"));
   CHECK(contains(site.get("/feed.xml").body, "Soon story"));
   CHECK(site.get("/tags/later").status == 200);
-  CHECK(cache_hit(site.get("/")));
+  CHECK(poll_until([&] {
+    RawResponse again = site.get("/");
+    return cache_hit(again) && again.body == listing.body;
+  }));
 }
