@@ -126,8 +126,11 @@ void send_body_encoded(const httplib::Request& req, httplib::Response& res) {
 }
 
 std::string cache_key(const httplib::Request& req) {
-  std::string key = req.path;
-  // Each value goes in with its length, so that no value can imitate another parameter.
+  // The path and each value go in with their lengths, so that neither can imitate a
+  // parameter: the path is decoded, so /search%1Fq=1:a would otherwise be /search?q=a.
+  std::string key = std::to_string(req.path.size());
+  key += ':';
+  key += req.path;
   for (const char* name : {"page", "q"}) {
     if (!req.has_param(name)) continue;
     std::string value = req.get_param_value(name);
