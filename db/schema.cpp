@@ -2,6 +2,7 @@
 // (files in the field have already run it). Every column says what it holds.
 #include "db/schema.h"
 
+#include <algorithm>
 #include <string>
 
 namespace gazette::db {
@@ -156,6 +157,81 @@ SELECT a.id, a.title, a.summary,
           (SELECT tag FROM article_tags WHERE article_id = a.id ORDER BY position))
 FROM articles a;
 )sql"},
+    {"articles: short columns before the bodies", R"sql(
+-- The same articles table with its columns in a new order: every short column first,
+-- then body_html, then the two columns only writes, dump and scoring read.
+--
+-- Why: SQLite stores a row's columns in order and keeps only the first part of a long
+-- row on its b-tree page; the rest goes to a chain of overflow pages, and reaching a
+-- column means reading every overflow page before it (each page holds the pointer to
+-- the next). An article row is about 25 KB, six or seven pages. In the first layout
+-- author, status, published_at, updated_at, word_count and created_at came after the
+-- three bodies, so every listing card, every related link and every article page read
+-- the whole chain. Now a card or a related link reads the row's head (its first page,
+-- sometimes one overflow page), and the article page reads the head and body_html.
+-- The ids stay the same, so articles_fts (keyed by rowid) and every list that refers
+-- to an article stay valid. migrate() runs this with foreign keys off, as SQLite's
+-- table-rebuild procedure requires, and checks them before it commits.
+CREATE TABLE articles_new (
+  id            INTEGER PRIMARY KEY,          -- internal key, never shown to readers
+  slug          TEXT    NOT NULL UNIQUE,      -- the address: /articles/{slug}
+  title         TEXT    NOT NULL,             -- 1 to 300 characters
+  summary       TEXT    NOT NULL DEFAULT '',  -- the dek under the title and in lists
+  author        TEXT    NOT NULL DEFAULT '',  -- byline
+  status        TEXT    NOT NULL CHECK (status IN ('draft', 'published')),
+  published_at  TEXT,                         -- ISO 8601 UTC; in the future = scheduled;
+                                              -- NULL only for an undated draft
+  created_at    TEXT    NOT NULL,             -- ISO 8601 UTC, first written
+  updated_at    TEXT    NOT NULL,             -- ISO 8601 UTC, last written
+  word_count    INTEGER NOT NULL DEFAULT 0,   -- words in body_text, for the reading time
+  tags_text     TEXT    NOT NULL DEFAULT '',  -- the tags in order, joined by spaces: what
+                                              -- search indexes, written with the row so
+                                              -- that a write re-indexes it once
+  body_html     TEXT    NOT NULL DEFAULT '',  -- body_markdown rendered (safe mode) at write
+                                              -- time; the article page and feeds print it
+  body_markdown TEXT    NOT NULL DEFAULT '',  -- the source, exactly as written
+  body_text     TEXT    NOT NULL DEFAULT ''   -- the body as plain text, for scoring and search
+) STRICT;
+INSERT INTO articles_new (id, slug, title, summary, author, status, published_at, created_at,
+                          updated_at, word_count, tags_text, body_html, body_markdown, body_text)
+SELECT id, slug, title, summary, author, status, published_at, created_at,
+       updated_at, word_count, tags_text, body_html, body_markdown, body_text
+FROM articles;
+-- Takes its indexes and the search triggers with it.
+DROP TABLE articles;
+ALTER TABLE articles_new RENAME TO articles;
+
+-- As in migrations 1 and 2.
+-- Listings: the newest public articles first.
+CREATE INDEX articles_public ON articles (status, published_at DESC, id DESC);
+-- Search's public check by id without reading the row (see migration 2).
+CREATE INDEX articles_visibility ON articles (id, status, published_at);
+
+-- The search index's triggers, as in migration 2 (see there for why).
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+  DELETE FROM articles_fts WHERE rowid = new.id;
+  INSERT INTO articles_fts (rowid, title, summary, body, tags)
+  VALUES (new.id, new.title, new.summary,
+          replace(replace(new.body_text, char(57344), ''), char(57345), ''),
+          new.tags_text);
+END;
+
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF id, title, summary, body_text, tags_text
+ON articles
+WHEN old.id IS NOT new.id OR old.title IS NOT new.title OR old.summary IS NOT new.summary
+     OR old.body_text IS NOT new.body_text OR old.tags_text IS NOT new.tags_text
+BEGIN
+  DELETE FROM articles_fts WHERE rowid = old.id;
+  INSERT INTO articles_fts (rowid, title, summary, body, tags)
+  VALUES (new.id, new.title, new.summary,
+          replace(replace(new.body_text, char(57344), ''), char(57345), ''),
+          new.tags_text);
+END;
+
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+  DELETE FROM articles_fts WHERE rowid = old.id;
+END;
+)sql"},
 };
 
 }  // namespace
@@ -165,16 +241,39 @@ int latest_schema_version() {
 }
 
 void migrate(Connection& c) {
+  migrate(c, latest_schema_version());
+}
+
+void migrate(Connection& c, int target) {
+  target = std::min(target, latest_schema_version());
   // Up to date (the usual case): no write lock, so that dump, export and backup never
   // queue behind a busy writer just to learn there is nothing to do.
-  if (c.query_int("PRAGMA user_version").value_or(0) >= latest_schema_version()) return;
+  if (c.query_int("PRAGMA user_version").value_or(0) >= target) return;
+  // A migration may rebuild a table (migration 3): with foreign keys on, dropping the old
+  // table would cascade to every row that refers to it. The pragma is a no-op inside a
+  // transaction, so it is switched here, restored on every way out, and each migration
+  // checks the keys itself before it commits.
+  const bool foreign_keys = c.query_int("PRAGMA foreign_keys").value_or(0) != 0;
+  struct RestoreForeignKeys {
+    Connection& c;
+    bool on;
+    ~RestoreForeignKeys() {
+      if (on) sqlite3_exec(c.handle(), "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+    }
+  } restore{c, foreign_keys};
+  if (foreign_keys) c.exec("PRAGMA foreign_keys = OFF");
   for (;;) {
     Transaction tx(c);
     // Read inside the transaction: another process may have migrated meanwhile.
     int version = static_cast<int>(c.query_int("PRAGMA user_version").value_or(0));
-    if (version >= latest_schema_version()) return;  // the destructor ends the transaction
+    if (version >= target) return;  // the destructor ends the transaction
     c.exec(kMigrations[version].sql);
     if (version == 0) c.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+    if (c.query_int("SELECT count(*) FROM pragma_foreign_key_check").value_or(0) != 0) {
+      throw Error(SQLITE_CONSTRAINT_FOREIGNKEY,
+                  std::string("migration ") + std::to_string(version + 1) + " (" +
+                      kMigrations[version].description + ") broke a foreign key");
+    }
     c.exec("PRAGMA user_version = " + std::to_string(version + 1));
     tx.commit();
   }

@@ -71,21 +71,21 @@ RenderedPage render_article(App& app, db::Connection& c, const std::string& now,
   data ctx = base_context(app, c, now, meta);
 
   data view = article_context(*article);
-  view.set("body_html", article->body_html);
-  ctx.set("article", view);
+  put(view, "body_html", data(article->body_html));
+  put(ctx, "article", std::move(view));
 
-  data list(data::type::list);
+  std::vector<data> items;
+  items.reserve(related.size());
   for (const auto& r : related) {
-    data item;
-    item.set("url", "/articles/" + r.slug);
-    item.set("title", r.title);
-    item.set("summary", r.summary);
-    list.push_back(item);
+    data& item = items.emplace_back();
+    put(item, "url", data("/articles/" + r.slug));
+    put(item, "title", data(r.title));
+    put(item, "summary", data(r.summary));
   }
-  ctx.set("related", list);
-  ctx.set("has_related", !related.empty());
-  ctx.set("jsonld", news_article_jsonld(app, *article));
-  ctx.set("preview", false);
+  put(ctx, "related", list_of(std::move(items)));
+  put(ctx, "has_related", data(!related.empty()));
+  put(ctx, "jsonld", data(news_article_jsonld(app, *article)));
+  put(ctx, "preview", data(false));
 
   RenderedPage out;
   out.body = app.views.render("article", ctx);

@@ -10,46 +10,63 @@ namespace gazette {
 
 using kainjow::mustache::data;
 
-data tag_links(const std::vector<std::string>& tags) {
-  data list(data::type::list);
-  for (const auto& t : tags) {
-    data tag;
-    tag.set("name", t);
-    tag.set("url", "/tags/" + url_encode_segment(t));
-    list.push_back(tag);
+void put(data& object, const std::string& name, data&& value) {
+  object[name] = std::move(value);
+}
+
+data list_of(std::vector<data>&& items) {
+  // kainjow copies the vector it is given, so give it placeholders that cost nothing
+  // to copy, then move each item into its place. list_value() is const only because
+  // kainjow has no other accessor; the elements belong to `list`, which is not const.
+  data list(kainjow::mustache::list(items.size(), data(false)));
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const_cast<data&>(list.list_value()[i]) = std::move(items[i]);
   }
   return list;
+}
+
+data tag_links(const std::vector<std::string>& tags) {
+  std::vector<data> items;
+  items.reserve(tags.size());
+  for (const auto& t : tags) {
+    data& tag = items.emplace_back();
+    put(tag, "name", data(t));
+    put(tag, "url", data("/tags/" + url_encode_segment(t)));
+  }
+  return list_of(std::move(items));
 }
 
 data base_context(const App& app, const std::string& now, const PageMeta& meta,
                   const std::vector<db::TagCount>& nav) {
   data site;
-  site.set("name", kSiteName);
-  site.set("tagline", kSiteTagline);
-  site.set("base_url", app.config.base_url);
+  put(site, "name", data(kSiteName));
+  put(site, "tagline", data(kSiteTagline));
+  put(site, "base_url", data(app.config.base_url));
 
   data assets;
-  assets.set("css", app.assets.url_of("style.css"));
-  assets.set("icon", app.assets.url_of("favicon.svg"));
+  put(assets, "css", data(app.assets.url_of("style.css")));
+  put(assets, "icon", data(app.assets.url_of("favicon.svg")));
 
   data page;
-  page.set("title", meta.title.empty() ? std::string(kSiteName) : meta.title + " | " + kSiteName);
-  page.set("description", meta.description);
-  page.set("canonical", app.config.base_url + meta.path);
-  page.set("og_type", meta.og_type);
-  page.set("noindex", meta.noindex);
-  page.set("is_home", meta.is_home);
-  page.set("tag_feed", meta.tag_feed);
+  put(page, "title",
+      data(meta.title.empty() ? std::string(kSiteName) : meta.title + " | " + kSiteName));
+  put(page, "description", data(meta.description));
+  put(page, "canonical", data(app.config.base_url + meta.path));
+  put(page, "og_type", data(meta.og_type));
+  put(page, "noindex", data(meta.noindex));
+  put(page, "is_home", data(meta.is_home));
+  put(page, "tag_feed", data(meta.tag_feed));
 
   std::vector<std::string> names;
+  names.reserve(nav.size());
   for (const auto& t : nav) names.push_back(t.tag);
 
   data ctx;
-  ctx.set("site", site);
-  ctx.set("assets", assets);
-  ctx.set("page", page);
-  ctx.set("nav_tags", tag_links(names));
-  ctx.set("year", now.substr(0, 4));
+  put(ctx, "site", std::move(site));
+  put(ctx, "assets", std::move(assets));
+  put(ctx, "page", std::move(page));
+  put(ctx, "nav_tags", tag_links(names));
+  put(ctx, "year", data(now.substr(0, 4)));
   return ctx;
 }
 
@@ -59,17 +76,17 @@ data base_context(App& app, db::Connection& c, const std::string& now, const Pag
 
 data article_context(const db::ArticleSummary& a) {
   data out;
-  out.set("url", "/articles/" + a.slug);
-  out.set("slug", a.slug);
-  out.set("title", a.title);
-  out.set("summary", a.summary);
-  out.set("author", a.author);
-  out.set("date_iso", a.published_at);
-  out.set("date_human", human_date(a.published_at));
-  out.set("updated_iso", a.updated_at);
-  out.set("reading_minutes", std::to_string(reading_minutes(a.word_count)));
-  out.set("tags", tag_links(a.tags));
-  out.set("has_tags", !a.tags.empty());
+  put(out, "url", data("/articles/" + a.slug));
+  put(out, "slug", data(a.slug));
+  put(out, "title", data(a.title));
+  put(out, "summary", data(a.summary));
+  put(out, "author", data(a.author));
+  put(out, "date_iso", data(a.published_at));
+  put(out, "date_human", data(human_date(a.published_at)));
+  put(out, "updated_iso", data(a.updated_at));
+  put(out, "reading_minutes", data(std::to_string(reading_minutes(a.word_count))));
+  put(out, "tags", tag_links(a.tags));
+  put(out, "has_tags", data(!a.tags.empty()));
   return out;
 }
 

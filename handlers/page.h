@@ -4,6 +4,7 @@
 #include <kainjow/mustache.hpp>
 
 #include <string>
+#include <vector>
 
 #include "db/articles.h"
 
@@ -39,5 +40,14 @@ kainjow::mustache::data article_context(const db::ArticleSummary& a);
 
 // The tag list of an article or the nav ({name, url} each).
 kainjow::mustache::data tag_links(const std::vector<std::string>& tags);
+
+// kainjow's data::set() and push_back() take their value by const reference and copy it
+// deeply (a list of twenty cards, an article's body), and its list grows by copying
+// every element (its move constructor is not noexcept); building a page's context that
+// way copied most of it several times. These move values in instead. `object` must be
+// an object.
+void put(kainjow::mustache::data& object, const std::string& name, kainjow::mustache::data&& value);
+// A list data holding `items`, moved in.
+kainjow::mustache::data list_of(std::vector<kainjow::mustache::data>&& items);
 
 }  // namespace gazette

@@ -55,6 +55,99 @@ TEST_CASE("migrations bring an empty database to the latest version", "[db][sche
   CHECK(c->query_int("PRAGMA user_version") == db::latest_schema_version());
 }
 
+TEST_CASE("migration 3 keeps a version 2 database whole and puts the bodies last", "[db][schema]") {
+  auto c = std::make_unique<db::Connection>(":memory:", db::OpenMode::read_write_create);
+  db::configure_connection(*c);
+  db::migrate(*c, 2);
+  REQUIRE(c->query_int("PRAGMA user_version") == 2);
+  auto pinned = story("pinned", "2026-01-02T00:00:00Z", {"harbour"});
+  pinned.related = {"first"};
+  auto saved =
+      db::save_articles(*c,
+                        {story("first", "2026-01-01T00:00:00Z", {"harbour", "council"}), pinned,
+                         story("third", "2026-01-03T00:00:00Z", {"council"}),
+                         story("draft", "2026-01-04T00:00:00Z", {"harbour"}, Status::draft)},
+                        "2026-06-01T00:00:00Z");
+  REQUIRE(std::holds_alternative<db::SaveResult>(saved));
+
+  const std::string now = "2026-06-01T00:00:00Z";
+  auto snapshot = [&] {
+    std::vector<std::string> rows;
+    db::for_each_article(*c, [&](const Article& a) {
+      std::string row = a.slug + "|" + a.title + "|" + a.summary + "|" + a.body_markdown + "|" +
+                        a.author + "|" + to_string(a.status) + "|" + a.published_at;
+      for (const auto& t : a.tags) row += "|t:" + t;
+      for (const auto& r : a.related) row += "|r:" + r;
+      rows.push_back(row);
+    });
+    for (const char* slug : {"first", "pinned", "third"}) {
+      auto v = db::find_public(*c, slug, now);
+      REQUIRE(v);
+      std::string row = std::to_string(v->id) + "|" + v->body_html + "|" + v->created_at + "|" +
+                        v->updated_at + "|" + std::to_string(v->word_count);
+      for (const auto& r : db::related_public(*c, v->id, now, 5)) row += "|" + r.slug;
+      rows.push_back(row);
+    }
+    auto page = db::list_public(*c, now, 20, 0);
+    rows.push_back(std::to_string(page.total));
+    for (const auto& a : page.items) rows.push_back(a.slug + "|" + a.author + "|" + a.updated_at);
+    return rows;
+  };
+  auto before = snapshot();
+  auto tags_before = c->query_int("SELECT count(*) FROM article_tags");
+  auto related_before = c->query_int("SELECT count(*) FROM related");
+
+  db::migrate(*c);
+  CHECK(c->query_int("PRAGMA user_version") == db::latest_schema_version());
+  CHECK(snapshot() == before);
+  CHECK(c->query_int("SELECT count(*) FROM article_tags") == tags_before);
+  CHECK(c->query_int("SELECT count(*) FROM related") == related_before);
+  CHECK(c->query_int("SELECT count(*) FROM related_pins") == 1);
+  // The bodies are the last columns, body_html first of them.
+  CHECK(c->query_int("SELECT cid FROM pragma_table_info('articles') WHERE name = 'body_html'") ==
+        c->query_int("SELECT count(*) FROM pragma_table_info('articles')").value_or(0) - 3);
+  CHECK(c->query_int("SELECT max(cid) FROM pragma_table_info('articles') "
+                     "WHERE name NOT IN ('body_html', 'body_markdown', 'body_text')") ==
+        c->query_int("SELECT cid FROM pragma_table_info('articles') WHERE name = 'body_html'")
+                .value_or(0) -
+            1);
+  // Indexes, search triggers and foreign keys are back.
+  CHECK(c->query_int("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'") == 3);
+  CHECK(c->query_int("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN "
+                     "('articles_public', 'articles_visibility')") == 2);
+  CHECK(c->query_int("PRAGMA foreign_keys") == 1);
+  CHECK(c->query_int("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'pinned'") == 1);
+  // Writes keep the search index in step, and deletes still cascade.
+  auto edited = story("third", "2026-01-03T00:00:00Z", {"council"});
+  edited.title = "Renamed zebra";
+  REQUIRE(std::holds_alternative<db::SaveResult>(db::save_articles(*c, {edited}, now)));
+  CHECK(c->query_int("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'zebra'") == 1);
+  c->exec("DELETE FROM articles WHERE slug = 'first'");
+  CHECK(c->query_int("SELECT count(*) FROM related_pins") == 0);
+  CHECK(c->query_int("SELECT count(*) FROM pragma_foreign_key_check") == 0);
+}
+
+TEST_CASE("body_html is written with the article and rewritten when its body changes",
+          "[db][articles]") {
+  auto c = memory_db();
+  const std::string now = "2026-06-01T00:00:00Z";
+  auto a = story("one", "2026-01-01T00:00:00Z", {"x"});
+  REQUIRE(std::holds_alternative<db::SaveResult>(db::save_articles(*c, {a}, now)));
+  auto v = db::find_public(*c, "one", now);
+  REQUIRE(v);
+  CHECK(v->body_html == "<p>Some <em>body</em> text for one.</p>\n");
+  // The same body again: nothing is written.
+  auto same = db::save_articles(*c, {a}, "2026-06-02T00:00:00Z");
+  CHECK(std::get<db::SaveResult>(same).unchanged == 1);
+  a.body_markdown = "A **new** body.";
+  auto changed = db::save_articles(*c, {a}, "2026-06-03T00:00:00Z");
+  CHECK(std::get<db::SaveResult>(changed).updated == 1);
+  v = db::find_public(*c, "one", now);
+  REQUIRE(v);
+  CHECK(v->body_html == "<p>A <strong>new</strong> body.</p>\n");
+  CHECK(v->updated_at == "2026-06-03T00:00:00Z");
+}
+
 TEST_CASE("a transaction rolls back unless committed", "[db][sqlite]") {
   auto c = memory_db();
   {

@@ -48,6 +48,76 @@ TEST_CASE("rendering is safe from several threads at once", "[views]") {
   CHECK(ok == 200);
 }
 
+TEST_CASE("Views renders exactly what kainjow renders from the same text", "[views]") {
+  // Views renders per-thread copies through its own lookup context; kainjow's own
+  // render() of the inlined text is the reference.
+  gazette::test::TempDir dir;
+  std::filesystem::create_directories(dir.path() / "views");
+  const std::string layout = "{{! frame }}\n<main>\n  {{> content}}\n</main>\n{{site.name}}\n";
+  const std::string page =
+      "{{! page }}\n<h1>{{page.title}}</h1>\n"
+      "{{#page.noindex}}<meta name=\"robots\">{{/page.noindex}}\n"
+      "  {{#items}}\n  <li>{{name}} {{url}} {{page.title}} {{.}}{{missing.deep.name}}</li>\n"
+      "  {{/items}}\n"
+      "{{^items}}none{{/items}}\n"
+      "{{#obj}}{{inner.value}}|{{title}}|{{page.title}}{{/obj}}\n"
+      "{{{raw}}} {{&raw}} {{raw}}\n"
+      "{{#words}}{{.}},{{/words}}\n"
+      "{{odd.}}|{{a..b}}|{{.x}}\n";
+  std::ofstream(dir / "views/layout.mustache") << layout;
+  std::ofstream(dir / "views/error.mustache") << page;
+  Views views(dir.path().string());
+
+  data ctx;
+  data p;
+  p.set("title", "T & <t>");
+  p.set("noindex", true);
+  ctx.set("page", p);
+  data site;
+  site.set("name", "S");
+  ctx.set("site", site);
+  data items(data::type::list);
+  for (int i = 0; i < 3; ++i) {
+    data item;
+    item.set("name", "n" + std::to_string(i));
+    item.set("url", "/u?" + std::to_string(i) + "&x");
+    if (i == 1) {
+      data inner;
+      inner.set("title", "shadow");
+      item.set("page", inner);
+    }
+    items.push_back(item);
+  }
+  ctx.set("items", items);
+  data obj;
+  data inner;
+  inner.set("value", "v\"");
+  obj.set("inner", inner);
+  obj.set("title", "o");
+  ctx.set("obj", obj);
+  ctx.set("raw", "<b>bold</b>");
+  data words(data::type::list);
+  words.push_back(data("w1"));
+  words.push_back(data("w2"));
+  ctx.set("words", words);
+  data odd;
+  odd.set("x", "unused");
+  ctx.set("odd", odd);
+  ctx.set("odd.", "never");
+
+  std::string full = layout;
+  full.replace(full.find("{{> content}}"), 13, page);
+  kainjow::mustache::mustache reference(full);
+  REQUIRE(reference.is_valid());
+  const std::string expected = reference.render(ctx);
+  CHECK(views.render("error", ctx) == expected);
+  CHECK(views.render("error", ctx) == expected);  // the thread's copy, reused
+  // Another Views on the same thread renders its own templates, then this one again.
+  Views embedded(std::nullopt);
+  CHECK(embedded.render("error", ctx).find("<!DOCTYPE html>") != std::string::npos);
+  CHECK(views.render("error", ctx) == expected);
+}
+
 TEST_CASE("theme templates: override, missing partial, recursion, parse error", "[views]") {
   gazette::test::TempDir dir;
   std::filesystem::create_directories(dir.path() / "views");
