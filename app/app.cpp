@@ -18,4 +18,22 @@ std::vector<db::TagCount> NavTagsCache::last() {
   return tags_;
 }
 
+std::optional<std::int64_t> ListingCounts::find(const std::string& tag, std::uint64_t generation) {
+  std::lock_guard lock(mutex_);
+  if (generation != generation_) return std::nullopt;
+  auto it = totals_.find(tag);
+  if (it == totals_.end()) return std::nullopt;
+  return it->second;
+}
+
+void ListingCounts::store(const std::string& tag, std::uint64_t generation, std::int64_t total) {
+  std::lock_guard lock(mutex_);
+  if (generation < generation_) return;
+  if (generation > generation_ || totals_.size() >= kMaxEntries) {
+    totals_.clear();
+    generation_ = generation;
+  }
+  totals_[tag] = total;
+}
+
 }  // namespace gazette

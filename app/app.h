@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "app/config.h"
@@ -38,6 +40,20 @@ class NavTagsCache {
   std::vector<db::TagCount> tags_;
 };
 
+// How many public articles the home listing ("") and each tag's listing have, per
+// content generation, so that paginating a listing counts it once. Thread-safe.
+class ListingCounts {
+ public:
+  std::optional<std::int64_t> find(const std::string& tag, std::uint64_t generation);
+  void store(const std::string& tag, std::uint64_t generation, std::int64_t total);
+
+ private:
+  static constexpr std::size_t kMaxEntries = 10'000;  // tags; beyond it, start again
+  std::mutex mutex_;
+  std::uint64_t generation_ = 0;
+  std::unordered_map<std::string, std::int64_t> totals_;
+};
+
 struct App {
   App(Config cfg, const std::string& db_path)
       : config(std::move(cfg)),
@@ -53,6 +69,7 @@ struct App {
   const Assets assets;
   db::Pool pool;           // thread-safe
   NavTagsCache nav;        // thread-safe
+  ListingCounts counts;    // thread-safe
   ContentVersion version;  // thread-safe
   PageCache pages;         // thread-safe
   // Cache-Control of public pages (--max-age).

@@ -189,12 +189,17 @@ void for_each_article(Connection& c, const std::function<void(const gazette::Art
   }
 }
 
-ListPage list_public(Connection& c, std::string_view now, int limit, int offset) {
+ListPage list_public(Connection& c, std::string_view now, int limit, int offset,
+                     std::optional<std::int64_t> known_total) {
   StatementUse q(c.cached(std::string("SELECT ") + kSummaryColumns + R"sql(
     FROM articles a WHERE a.status = 'published' AND a.published_at <= ?1
     ORDER BY a.published_at DESC, a.id DESC LIMIT ?2 OFFSET ?3)sql"));
   q->bind_all(now, limit, offset);
   ListPage page = read_page(*q);
+  if (known_total) {
+    page.total = *known_total;
+    return page;
+  }
   StatementUse n(
       c.cached("SELECT count(*) FROM articles WHERE status = 'published' AND published_at <= ?"));
   n->bind(1, now);
@@ -203,7 +208,7 @@ ListPage list_public(Connection& c, std::string_view now, int limit, int offset)
 }
 
 ListPage list_public_by_tag(Connection& c, std::string_view tag, std::string_view now, int limit,
-                            int offset) {
+                            int offset, std::optional<std::int64_t> known_total) {
   // CROSS JOIN keeps SQLite on the tag's index range (see article_tags_public) instead
   // of walking every public article to find the tagged ones.
   StatementUse q(c.cached(std::string("SELECT ") + kSummaryColumns + R"sql(
@@ -212,6 +217,10 @@ ListPage list_public_by_tag(Connection& c, std::string_view tag, std::string_vie
     ORDER BY t.published_at DESC, t.article_id DESC LIMIT ?3 OFFSET ?4)sql"));
   q->bind_all(tag, now, limit, offset);
   ListPage page = read_page(*q);
+  if (known_total) {
+    page.total = *known_total;
+    return page;
+  }
   StatementUse n(c.cached(R"sql(
     SELECT count(*) FROM article_tags
     WHERE tag = ?1 AND published_at IS NOT NULL AND published_at <= ?2)sql"));

@@ -81,7 +81,10 @@ RenderedPage render_listing(App& app, db::Connection& c, const std::string& now,
 }  // namespace
 
 RenderedPage render_home(App& app, db::Connection& c, const std::string& now, int page) {
-  auto list = db::list_public(c, now, kPageSize, (page - 1) * kPageSize);
+  std::uint64_t generation = app.content_generation();
+  auto list =
+      db::list_public(c, now, kPageSize, (page - 1) * kPageSize, app.counts.find("", generation));
+  app.counts.store("", generation, list.total);
   return render_listing(app, c, now, list, page, "/", "");
 }
 
@@ -97,7 +100,10 @@ RenderedPage render_tag(App& app, db::Connection& c, const std::string& now, con
     out.location = listing_page_url(base, page);
     return out;
   }
-  auto list = db::list_public_by_tag(c, lower, now, kPageSize, (page - 1) * kPageSize);
+  std::uint64_t generation = app.content_generation();
+  auto list = db::list_public_by_tag(c, lower, now, kPageSize, (page - 1) * kPageSize,
+                                     app.counts.find(lower, generation));
+  app.counts.store(lower, generation, list.total);
   if (list.total == 0) {
     return render_error(app, now, base, 404, "No published article has the tag \"" + lower + "\".");
   }
