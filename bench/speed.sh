@@ -56,10 +56,8 @@ shared_run() {
 median() {
   awk -F'\t' -v s="$2" -v col="$3" '
     NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
-    $1 == s { v[n++] = $c }
-    END { if (!n) { print "nan"; exit }
-          asort(v); print (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }' \
-    "$1/rounds.tsv"
+    $1 == s { print $c }' "$1/rounds.tsv" | sort -g |
+    awk '{ v[NR] = $1 } END { if (!NR) print "nan"; else print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf (b > 0 ? "%.2f" : "nan"), a / b }'; }
 
