@@ -36,6 +36,12 @@ namespace {
 // kStoredRelated + 1 whatever p (p pins leave kStoredRelated - p places to fill).
 constexpr std::size_t kKeep = kStoredRelated + 1;
 
+// A candidate for a list: an article (index into Corpus::articles) and its score.
+struct Candidate {
+  double score;
+  std::uint32_t article;
+};
+
 // Everything the scoring needs, read once: the articles, their tag sets as groups, and
 // the pins.
 struct Corpus {
@@ -62,6 +68,12 @@ struct Corpus {
     const Article& b = articles[y];
     if (a.published_at != b.published_at) return a.published_at > b.published_at;
     return a.id > b.id;
+  }
+  // Whether x ranks before y: the higher score, then the newer. A strict total order
+  // (ids are unique), so the lists never depend on the order candidates come in.
+  bool better(const Candidate& x, const Candidate& y) const {
+    if (x.score != y.score) return x.score > y.score;
+    return newer(x.article, y.article);
   }
 };
 
@@ -117,58 +129,76 @@ Corpus load_corpus(Connection& c) {
   return k;
 }
 
-struct Candidate {
-  double score;
-  std::uint32_t article;
-};
-
-// The best kKeep candidates, best first, for an article whose tag set is group `g`
-// (the article itself included: the caller skips it). `shared` is scratch space of
-// one zero per group, left zeroed.
-std::vector<Candidate> rank_group(const Corpus& k, std::uint32_t g,
-                                  std::vector<std::uint32_t>& shared) {
-  const auto& ours = k.groups[g].tags;
-  std::vector<std::uint32_t> touched;
-  for (auto t : ours) {
-    for (auto other : k.groups_with_tag[t]) {
-      if (shared[other]++ == 0) touched.push_back(other);
+// The score of a candidate with tag set `theirs` for an article with `ours`: the cosine
+// of the two sets, with the floating-point operations of the pairwise version, so that
+// scores (and therefore ties) come out bit-identical.
+double score_of(const std::vector<std::uint32_t>& ours, const std::vector<std::uint32_t>& theirs) {
+  std::uint32_t shared = 0;
+  for (auto x = ours.begin(), y = theirs.begin(); x != ours.end() && y != theirs.end();) {
+    if (*x < *y) {
+      ++x;
+    } else if (*y < *x) {
+      ++y;
+    } else {
+      ++shared, ++x, ++y;
     }
   }
-  struct Scored {
-    double score;
-    std::uint32_t group;
-  };
-  std::vector<Scored> scored;
-  scored.reserve(touched.size());
-  for (auto other : touched) {
-    // The formula of the pairwise version, operation for operation, so that scores
-    // (and therefore ties) come out bit-identical.
-    double score =
-        shared[other] / std::sqrt(double(ours.size()) * double(k.groups[other].tags.size()));
-    scored.push_back({score, other});
-    shared[other] = 0;
+  return shared / std::sqrt(double(ours.size()) * double(theirs.size()));
+}
+
+// The best kKeep candidates, best first, for an article whose tag set is group `g`
+// (the article itself included: the caller skips it). `seen` is scratch space of one
+// zero per group, left zeroed.
+//
+// The groups sharing a tag are visited tag by tag, the rarest tag first, keeping the
+// best kKeep candidates so far. Before each further tag: a group not seen yet shares
+// none of the tags visited, so with r tags left it scores at most r/sqrt(a·r) (a the
+// size of our set, at its own r tags exactly); once that is below the worst of the
+// best kKeep, no unseen group can place and the popular tags are never walked. Most
+// lists fill up with near-identical tag sets long before that.
+std::vector<Candidate> rank_group(const Corpus& k, std::uint32_t g, std::vector<char>& seen) {
+  const auto& ours = k.groups[g].tags;
+  std::vector<std::uint32_t> order(ours);
+  std::sort(order.begin(), order.end(), [&k](std::uint32_t x, std::uint32_t y) {
+    return k.groups_with_tag[x].size() < k.groups_with_tag[y].size();
+  });
+  // `better` is a strict total order (ids are unique); as a heap order it keeps the
+  // worst of `best` at the front.
+  auto better = [&k](const Candidate& x, const Candidate& y) { return k.better(x, y); };
+  std::vector<Candidate> best;
+  std::vector<std::uint32_t> visited;
+  for (std::size_t j = 0; j < order.size(); ++j) {
+    if (best.size() == kKeep) {
+      double left = double(order.size() - j);
+      double bound = left / std::sqrt(double(ours.size()) * left);
+      // The margin only guards against rounding: a tie must still be looked at, since
+      // a tying candidate may be newer.
+      if (bound * (1 + 1e-9) < best.front().score) break;
+    }
+    for (auto h : k.groups_with_tag[order[j]]) {
+      if (seen[h]) continue;
+      seen[h] = 1;
+      visited.push_back(h);
+      double score = score_of(ours, k.groups[h].tags);
+      // Members come best first: once one cannot place, the rest of the group can't.
+      for (auto m : k.groups[h].members) {
+        Candidate c{score, m};
+        if (best.size() < kKeep) {
+          best.push_back(c);
+          std::push_heap(best.begin(), best.end(), better);
+        } else if (better(c, best.front())) {
+          std::pop_heap(best.begin(), best.end(), better);
+          best.back() = c;
+          std::push_heap(best.begin(), best.end(), better);
+        } else {
+          break;
+        }
+      }
+    }
   }
-  // Groups best first, only as far as needed: once kKeep candidates are in, a group
-  // scoring lower than the last one taken cannot place any of its members.
-  auto lower = [](const Scored& x, const Scored& y) { return x.score < y.score; };
-  std::make_heap(scored.begin(), scored.end(), lower);
-  std::vector<Candidate> out;
-  double last = 0;
-  for (auto end = scored.end(); end != scored.begin(); --end) {
-    if (out.size() >= kKeep && scored.front().score < last) break;
-    std::pop_heap(scored.begin(), end, lower);
-    const Scored& s = *(end - 1);
-    last = s.score;
-    for (auto m : k.groups[s.group].members) out.push_back({s.score, m});
-  }
-  auto better = [&k](const Candidate& x, const Candidate& y) {
-    if (x.score != y.score) return x.score > y.score;
-    return k.newer(x.article, y.article);
-  };
-  std::size_t keep = std::min(out.size(), kKeep);
-  std::partial_sort(out.begin(), out.begin() + keep, out.end(), better);
-  out.resize(keep);
-  return out;
+  for (auto h : visited) seen[h] = 0;
+  std::sort(best.begin(), best.end(), better);
+  return best;
 }
 
 // The rankings of the groups `wanted` (ranking[g] for each), on every core. `progress`
@@ -181,14 +211,14 @@ std::vector<std::vector<Candidate>> rank_groups(
   std::atomic<std::size_t> done{0};
   constexpr std::size_t kChunk = 32;
   auto work = [&](bool report) {
-    std::vector<std::uint32_t> shared(k.groups.size(), 0);
+    std::vector<char> seen(k.groups.size(), 0);
     for (;;) {
       std::size_t from = next.fetch_add(kChunk);
       if (from >= wanted.size()) return;
       std::size_t to = std::min(from + kChunk, wanted.size());
       std::size_t covered = 0;
       for (std::size_t i = from; i < to; ++i) {
-        ranking[wanted[i]] = rank_group(k, wanted[i], shared);
+        ranking[wanted[i]] = rank_group(k, wanted[i], seen);
         covered += k.groups[wanted[i]].articles;
       }
       std::size_t now = done.fetch_add(covered) + covered;
@@ -263,23 +293,25 @@ std::vector<std::uint32_t> groups_of(const Corpus& k, const std::vector<std::uin
 void refresh_related(Connection& c, const std::vector<std::int64_t>& ids,
                      const std::function<void(std::size_t, std::size_t)>& progress) {
   Corpus k = load_corpus(c);
-  // Affected: the changed articles, every article sharing a tag with one of them (it
-  // may now rank higher or lower there), and every list that holds one (it may have
-  // lost its tags or been unpublished).
-  std::vector<bool> affected(k.articles.size(), false);
+  // Two kinds of affected lists:
+  // - recomputed: those of the changed articles, and those that hold one (it may have
+  //   lost its tags, been unpublished, or fallen behind others);
+  // - merged: those of the other articles sharing a tag with a changed one. Nothing
+  //   else changed for them, so their new list is the best of their stored one and the
+  //   changed articles: no ranking needed, which keeps a one-article write into a big
+  //   store cheap.
+  enum Kind : char { none, merged, recomputed };
+  std::vector<Kind> kind(k.articles.size(), none);
+  std::vector<std::uint32_t> changed;
   std::vector<bool> changed_tag;
   for (auto id : ids) {
     auto it = k.index_of.find(id);
     if (it == k.index_of.end()) continue;
-    affected[it->second] = true;
+    changed.push_back(it->second);
+    kind[it->second] = recomputed;
     for (auto t : k.groups[k.articles[it->second].group].tags) {
       if (changed_tag.size() <= t) changed_tag.resize(t + 1, false);
       changed_tag[t] = true;
-    }
-  }
-  for (std::uint32_t i = 0; i < k.articles.size(); ++i) {
-    for (auto t : k.groups[k.articles[i].group].tags) {
-      if (t < changed_tag.size() && changed_tag[t]) affected[i] = true;
     }
   }
   {
@@ -288,17 +320,24 @@ void refresh_related(Connection& c, const std::vector<std::int64_t>& ids,
       holders->bind(1, id);
       while (holders->step()) {
         if (auto it = k.index_of.find(holders->int64(0)); it != k.index_of.end()) {
-          affected[it->second] = true;
+          kind[it->second] = recomputed;
         }
       }
       holders->reset();
     }
   }
   std::vector<std::uint32_t> todo;
+  std::vector<std::uint32_t> to_rank;
   for (std::uint32_t i = 0; i < k.articles.size(); ++i) {
-    if (affected[i]) todo.push_back(i);
+    if (kind[i] == none) {
+      for (auto t : k.groups[k.articles[i].group].tags) {
+        if (t < changed_tag.size() && changed_tag[t]) kind[i] = merged;
+      }
+    }
+    if (kind[i] != none) todo.push_back(i);
+    if (kind[i] == recomputed) to_rank.push_back(i);
   }
-  auto ranking = rank_groups(k, groups_of(k, todo), todo.size(), progress);
+  auto ranking = rank_groups(k, groups_of(k, to_rank), todo.size(), progress);
 
   // Most affected lists come out as they were: rewrite only those that differ, so a
   // small change in a big store writes a few rows, not every list of its tags.
@@ -306,13 +345,43 @@ void refresh_related(Connection& c, const std::vector<std::int64_t>& ids,
       c.cached("SELECT related_id, score, pinned FROM related WHERE article_id = ? ORDER BY rank"));
   StatementUse del(c.cached("DELETE FROM related WHERE article_id = ?"));
   std::vector<Entry> old;
+  std::vector<Entry> list;
+  std::vector<Candidate> candidates;
   for (auto i : todo) {
-    auto list = list_for(k, i, ranking);
     std::int64_t id = k.articles[i].id;
     old.clear();
     stored->bind(1, id);
     while (stored->step()) old.push_back({stored->int64(0), stored->real(1), stored->integer(2)});
     stored->reset();
+    if (kind[i] == recomputed) {
+      list = list_for(k, i, ranking);
+    } else {
+      // The pins stay; the stored candidates compete with the changed articles.
+      list.clear();
+      candidates.clear();
+      for (const auto& e : old) {
+        if (e.pinned) {
+          list.push_back(e);
+        } else if (auto it = k.index_of.find(e.related); it != k.index_of.end()) {
+          candidates.push_back({e.score, it->second});
+        }
+      }
+      const auto& ours = k.groups[k.articles[i].group].tags;
+      for (auto x : changed) {
+        if (!k.articles[x].published) continue;
+        double score = score_of(ours, k.groups[k.articles[x].group].tags);
+        if (score > 0) candidates.push_back({score, x});
+      }
+      std::sort(candidates.begin(), candidates.end(),
+                [&k](const Candidate& x, const Candidate& y) { return k.better(x, y); });
+      for (const auto& cand : candidates) {
+        if (list.size() >= kStoredRelated) break;
+        std::int64_t other = k.articles[cand.article].id;
+        bool taken = std::any_of(list.begin(), list.end(),
+                                 [other](const Entry& e) { return e.related == other; });
+        if (other != id && !taken) list.push_back({other, cand.score, 0});
+      }
+    }
     if (old == list) continue;
     del->bind(1, id).run();
     del->reset();
