@@ -8,15 +8,17 @@
 // A depends only on the two tag sets, so articles with the same tag set (a "group")
 // are interchangeable: every member of a group gets the same ranking, and inside a
 // group the candidates are ordered by date alone. So the ranking is computed once per
-// group, over groups rather than articles (the 100,000-article bench corpus has 28,800
-// distinct tag sets, and the work falls with the square of that), keeping only the
-// best kKeep members of each group. The groups are scored on every core; the rows are
-// written afterwards, in the caller's transaction, on the caller's thread.
+// group (the 100,000-article bench corpus has 28,800 distinct tag sets), over groups
+// rather than articles, keeping only the best kKeep members of each group, and it
+// stops walking tags once no unseen group can place (rank_group). The groups are
+// ranked on every core; the rows are written afterwards, in the caller's transaction,
+// on the caller's thread. A small write ranks only what it must (refresh_related).
 //
 // The result is exactly what scoring every pair gives: the same scores (same formula,
 // same floating-point operations) and the same order, with ties broken by the newer
 // publication date and then by the higher id (the one written later), a total order,
-// so the lists don't depend on the number of threads.
+// so the lists don't depend on the number of threads. tests/related_test.cpp checks it
+// against the pairwise definition.
 #include "db/related.h"
 
 #include <algorithm>
@@ -47,7 +49,7 @@ struct Candidate {
 struct Corpus {
   struct Article {
     std::int64_t id = 0;
-    std::string published_at;  // "" when undated
+    std::uint32_t recency = 0;  // place in (published_at, id) order: higher is newer
     bool published = false;
     std::uint32_t group = 0;
   };
@@ -60,14 +62,13 @@ struct Corpus {
   std::unordered_map<std::int64_t, std::uint32_t> index_of;
   std::vector<Group> groups;
   std::vector<std::vector<std::uint32_t>> groups_with_tag;  // tag -> groups with members
+  std::uint32_t tag_count = 0;
   std::unordered_map<std::int64_t, std::vector<std::int64_t>> pins;
 
-  // Whether article x ranks before article y among candidates of equal score.
+  // Whether article x ranks before article y among candidates of equal score: the newer
+  // publication date, then the higher id.
   bool newer(std::uint32_t x, std::uint32_t y) const {
-    const Article& a = articles[x];
-    const Article& b = articles[y];
-    if (a.published_at != b.published_at) return a.published_at > b.published_at;
-    return a.id > b.id;
+    return articles[x].recency > articles[y].recency;
   }
   // Whether x ranks before y: the higher score, then the newer. A strict total order
   // (ids are unique), so the lists never depend on the order candidates come in.
@@ -80,15 +81,23 @@ struct Corpus {
 Corpus load_corpus(Connection& c) {
   Corpus k;
   {
+    // Ordered by id, so sorting by date alone (stable) leaves equal dates by id.
+    std::vector<std::string> dates;
     StatementUse q(c.cached(
         "SELECT id, coalesce(published_at, ''), status = 'published' FROM articles ORDER BY id"));
     while (q->step()) {
       k.index_of.emplace(q->int64(0), static_cast<std::uint32_t>(k.articles.size()));
-      k.articles.push_back({q->int64(0), q->text(1), q->integer(2) == 1, 0});
+      k.articles.push_back({q->int64(0), 0, q->integer(2) == 1, 0});
+      dates.push_back(q->text(1));
     }
+    std::vector<std::uint32_t> by_date(k.articles.size());
+    for (std::uint32_t i = 0; i < by_date.size(); ++i) by_date[i] = i;
+    std::stable_sort(by_date.begin(), by_date.end(),
+                     [&dates](std::uint32_t x, std::uint32_t y) { return dates[x] < dates[y]; });
+    for (std::uint32_t r = 0; r < by_date.size(); ++r) k.articles[by_date[r]].recency = r;
   }
   std::vector<std::vector<std::uint32_t>> tags_of(k.articles.size());
-  std::uint32_t tag_count = 0;
+  std::uint32_t& tag_count = k.tag_count;
   {
     std::unordered_map<std::string, std::uint32_t> tag_ids;
     StatementUse q(c.cached("SELECT article_id, tag FROM article_tags"));
@@ -129,9 +138,12 @@ Corpus load_corpus(Connection& c) {
   return k;
 }
 
-// The score of a candidate with tag set `theirs` for an article with `ours`: the cosine
-// of the two sets, with the floating-point operations of the pairwise version, so that
-// scores (and therefore ties) come out bit-identical.
+// The score of a candidate with tag set `theirs` for an article with tag set `ours`:
+// the cosine of the two sets, with the floating-point operations of the pairwise
+// version, so that scores (and therefore ties) come out bit-identical.
+double cosine(std::uint32_t shared, std::size_t ours, std::size_t theirs) {
+  return shared / std::sqrt(double(ours) * double(theirs));
+}
 double score_of(const std::vector<std::uint32_t>& ours, const std::vector<std::uint32_t>& theirs) {
   std::uint32_t shared = 0;
   for (auto x = ours.begin(), y = theirs.begin(); x != ours.end() && y != theirs.end();) {
@@ -143,21 +155,30 @@ double score_of(const std::vector<std::uint32_t>& ours, const std::vector<std::u
       ++shared, ++x, ++y;
     }
   }
-  return shared / std::sqrt(double(ours.size()) * double(theirs.size()));
+  return cosine(shared, ours.size(), theirs.size());
 }
 
+// Per-thread scratch space for rank_group, all zeros between calls.
+struct Scratch {
+  explicit Scratch(const Corpus& k) : seen(k.groups.size(), 0), ours(k.tag_count, 0) {}
+  std::vector<char> seen;  // by group
+  std::vector<char> ours;  // by tag
+};
+
 // The best kKeep candidates, best first, for an article whose tag set is group `g`
-// (the article itself included: the caller skips it). `seen` is scratch space of one
-// zero per group, left zeroed.
+// (the article itself included: the caller skips it).
 //
 // The groups sharing a tag are visited tag by tag, the rarest tag first, keeping the
 // best kKeep candidates so far. Before each further tag: a group not seen yet shares
 // none of the tags visited, so with r tags left it scores at most r/sqrt(a·r) (a the
 // size of our set, at its own r tags exactly); once that is below the worst of the
 // best kKeep, no unseen group can place and the popular tags are never walked. Most
-// lists fill up with near-identical tag sets long before that.
-std::vector<Candidate> rank_group(const Corpus& k, std::uint32_t g, std::vector<char>& seen) {
+// lists fill up with near-identical tag sets long before that. A group is only scored
+// when its size allows it to place (a set of n tags scores at most min(a,n)/sqrt(a·n)).
+std::vector<Candidate> rank_group(const Corpus& k, std::uint32_t g, Scratch& scratch) {
   const auto& ours = k.groups[g].tags;
+  auto& seen = scratch.seen;
+  for (auto t : ours) scratch.ours[t] = 1;
   std::vector<std::uint32_t> order(ours);
   std::sort(order.begin(), order.end(), [&k](std::uint32_t x, std::uint32_t y) {
     return k.groups_with_tag[x].size() < k.groups_with_tag[y].size();
@@ -169,17 +190,23 @@ std::vector<Candidate> rank_group(const Corpus& k, std::uint32_t g, std::vector<
   std::vector<std::uint32_t> visited;
   for (std::size_t j = 0; j < order.size(); ++j) {
     if (best.size() == kKeep) {
-      double left = double(order.size() - j);
-      double bound = left / std::sqrt(double(ours.size()) * left);
       // The margin only guards against rounding: a tie must still be looked at, since
       // a tying candidate may be newer.
-      if (bound * (1 + 1e-9) < best.front().score) break;
+      std::size_t left = order.size() - j;
+      if (cosine(left, ours.size(), left) * (1 + 1e-9) < best.front().score) break;
     }
     for (auto h : k.groups_with_tag[order[j]]) {
       if (seen[h]) continue;
       seen[h] = 1;
       visited.push_back(h);
-      double score = score_of(ours, k.groups[h].tags);
+      const auto& theirs = k.groups[h].tags;
+      if (best.size() == kKeep) {
+        std::size_t most = std::min(ours.size(), theirs.size());
+        if (cosine(most, ours.size(), theirs.size()) * (1 + 1e-9) < best.front().score) continue;
+      }
+      std::uint32_t shared = 0;
+      for (auto t : theirs) shared += scratch.ours[t];
+      double score = cosine(shared, ours.size(), theirs.size());
       // Members come best first: once one cannot place, the rest of the group can't.
       for (auto m : k.groups[h].members) {
         Candidate c{score, m};
@@ -197,6 +224,7 @@ std::vector<Candidate> rank_group(const Corpus& k, std::uint32_t g, std::vector<
     }
   }
   for (auto h : visited) seen[h] = 0;
+  for (auto t : ours) scratch.ours[t] = 0;
   std::sort(best.begin(), best.end(), better);
   return best;
 }
@@ -211,14 +239,14 @@ std::vector<std::vector<Candidate>> rank_groups(
   std::atomic<std::size_t> done{0};
   constexpr std::size_t kChunk = 32;
   auto work = [&](bool report) {
-    std::vector<char> seen(k.groups.size(), 0);
+    Scratch scratch(k);
     for (;;) {
       std::size_t from = next.fetch_add(kChunk);
       if (from >= wanted.size()) return;
       std::size_t to = std::min(from + kChunk, wanted.size());
       std::size_t covered = 0;
       for (std::size_t i = from; i < to; ++i) {
-        ranking[wanted[i]] = rank_group(k, wanted[i], seen);
+        ranking[wanted[i]] = rank_group(k, wanted[i], scratch);
         covered += k.groups[wanted[i]].articles;
       }
       std::size_t now = done.fetch_add(covered) + covered;
