@@ -334,6 +334,12 @@ int run_import(const Invocation& inv) {
   try {
     auto files = collect_files(inv.args);
     auto opened = db::open_database(inv.config.db);
+    // The import is one transaction that outgrows SQLite's default 2 MiB page cache many
+    // times over: every index page it touches again (FTS5 segments, tags, related) was
+    // spilled to the WAL and is read back from there, a lookup in a WAL index of up to a
+    // million frames each time (a tenth of a 100k import). 256 MiB keeps them, and only
+    // for this command.
+    opened.connection->exec("PRAGMA cache_size = -262144");
     db::SaveResult result;
     {
       std::string now = now_iso8601();
