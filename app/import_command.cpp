@@ -8,11 +8,17 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
+#include <optional>
 #include <sstream>
+#include <thread>
 #include <unordered_map>
 
 #include "app/commands.h"
@@ -98,16 +104,186 @@ std::string field_error_message(const Location& where, const std::vector<FieldEr
   return msg;
 }
 
+// One record ready to be written, or the line that stops the import, in input order.
+struct Record {
+  Article article;  // normalised and validated
+  Location where;
+  std::vector<std::string> warnings;  // for stderr, before the record is written
+  std::optional<std::string> error;   // set: the import stops here with this message
+};
+
+// Reads, parses and validates the files on a thread of its own, ahead of the writer,
+// and hands the records over in input order. Parsing and validation are a tenth of an
+// import's CPU time; here they run on the other core while the writer renders and
+// indexes. The first bad record ends the reading: what comes after is never read, as
+// when it all ran on one thread. The queue is bounded, so memory stays flat.
+class Reader {
+ public:
+  Reader(std::vector<fs::path> files, std::string now)
+      : files_(std::move(files)), now_(std::move(now)), thread_([this] { run(); }) {}
+
+  // Stops the reading thread (the writer may give up early) and waits for it.
+  ~Reader() {
+    {
+      std::lock_guard lock(m_);
+      stopping_ = true;
+    }
+    changed_.notify_all();
+  }
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
+
+  // The next batch of records in order; empty at the end. Rethrows what the reading
+  // thread could not turn into a record (bad_alloc, say).
+  std::vector<Record> next() {
+    std::unique_lock lock(m_);
+    changed_.wait(lock, [this] { return !queue_.empty() || done_; });
+    if (queue_.empty()) {
+      if (failure_) std::rethrow_exception(failure_);
+      return {};
+    }
+    std::vector<Record> batch = std::move(queue_.front());
+    queue_.pop_front();
+    changed_.notify_all();
+    return batch;
+  }
+
+ private:
+  static constexpr std::size_t kBatch = 64;      // records handed over at a time
+  static constexpr std::size_t kMaxBatches = 8;  // read ahead at most this many
+
+  void run() {
+    try {
+      for (const auto& f : files_) {
+        if (is_markdown(f)) {
+          read_markdown(f.string(), read_whole_file(f));
+        } else {
+          read_jsonl(f);
+        }
+        if (stopped_) break;
+      }
+    } catch (const ImportError& e) {
+      Record r;
+      r.error = e.message;
+      add(std::move(r));
+    } catch (...) {
+      std::lock_guard lock(m_);
+      failure_ = std::current_exception();
+    }
+    flush();
+    std::lock_guard lock(m_);
+    done_ = true;
+    changed_.notify_all();
+  }
+
+  void read_markdown(const std::string& file, const std::string& text) {
+    auto parsed = parse_front_matter_document(text);
+    if (auto* err = std::get_if<ParseError>(&parsed)) {
+      throw ImportError{file + ":" + std::to_string(err->line) + ": " +
+                        (err->field.empty() ? "" : err->field + ": ") + err->message};
+    }
+    auto& doc = std::get<ParsedDocument>(parsed);
+    auto errors = normalize_and_validate(doc.article, now_);
+    Record r;
+    r.warnings.reserve(doc.warnings.size());
+    for (const auto& w : doc.warnings) r.warnings.push_back(file + ": warning: " + w);
+    if (!errors.empty()) {
+      auto line = doc.field_lines.find(errors.front().field);
+      int at = line != doc.field_lines.end()             ? line->second
+               : errors.front().field == "body_markdown" ? doc.body_line
+                                                         : 1;
+      r.error = field_error_message({file, at}, errors, at);
+    } else {
+      int at = doc.field_lines.count("slug") ? doc.field_lines.at("slug") : 1;
+      r.article = std::move(doc.article);
+      r.where = {file, at};
+    }
+    add(std::move(r));
+  }
+
+  // A line at a time: a JSON Lines file may be larger than the memory to spare.
+  void read_jsonl(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ImportError{path.string() + ": cannot read it (" + std::strerror(errno) + ")"};
+    const std::string file = path.string();
+    std::string line;
+    int line_no = 0;
+    while (!stopped_ && std::getline(in, line)) {
+      ++line_no;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.find_first_not_of(" \t") == std::string::npos) continue;
+      auto parsed = parse_article_record(line);
+      if (auto* err = std::get_if<RecordError>(&parsed)) {
+        std::string where = file + ":" + std::to_string(line_no) + ": ";
+        if (!err->field.empty()) where += err->field + ": ";
+        if (err->column > 0) where += "column " + std::to_string(err->column) + ": ";
+        throw ImportError{where + err->message};
+      }
+      auto& article = std::get<Article>(parsed);
+      auto errors = normalize_and_validate(article, now_);
+      if (!errors.empty()) throw ImportError{field_error_message({file, line_no}, errors, line_no)};
+      Record r;
+      r.article = std::move(article);
+      r.where = {file, line_no};
+      add(std::move(r));
+    }
+    if (in.bad()) throw ImportError{file + ": cannot read it (" + std::strerror(errno) + ")"};
+  }
+
+  // Queues `r`; the reading stops after a record carrying an error.
+  void add(Record r) {
+    bool last = r.error.has_value();
+    pending_.push_back(std::move(r));
+    if (pending_.size() >= kBatch || last) flush();
+    if (last) stopped_ = true;
+  }
+
+  // Hands the pending records over, waiting while the writer is kMaxBatches behind.
+  void flush() {
+    if (pending_.empty()) return;
+    std::unique_lock lock(m_);
+    changed_.wait(lock, [this] { return queue_.size() < kMaxBatches || stopping_; });
+    if (stopping_) {
+      stopped_ = true;
+    } else {
+      queue_.push_back(std::move(pending_));
+      changed_.notify_all();
+    }
+    pending_.clear();
+  }
+
+  const std::vector<fs::path> files_;
+  const std::string now_;
+  std::vector<Record> pending_;  // reading thread only
+  bool stopped_ = false;         // reading thread only: read no further
+
+  std::mutex m_;  // guards what follows
+  std::condition_variable changed_;
+  std::deque<std::vector<Record>> queue_;
+  bool done_ = false;      // the reading thread has queued its last batch
+  bool stopping_ = false;  // the writer is gone: stop reading
+  std::exception_ptr failure_;
+
+  std::jthread thread_;  // last: started once everything above exists, joined first
+};
+
+// Writes the records a Reader hands over, in order, through one ArticleWriter.
 class Importer {
  public:
   Importer(db::Connection& c, std::string now)
-      : writer_(c, now), now_(std::move(now)), progress_(isatty(STDERR_FILENO) == 1) {}
+      : writer_(c, std::move(now)), progress_(isatty(STDERR_FILENO) == 1) {}
 
-  void import_file(const fs::path& path) {
-    if (is_markdown(path)) {
-      import_markdown(path.string(), read_whole_file(path));
-    } else {
-      import_jsonl(path);
+  void import_files(std::vector<fs::path> files, const std::string& now) {
+    Reader reader(std::move(files), now);
+    for (auto batch = reader.next(); !batch.empty(); batch = reader.next()) {
+      for (auto& r : batch) {
+        for (const auto& w : r.warnings) {
+          clear_progress();
+          std::cerr << w << "\n";
+        }
+        if (r.error) throw ImportError{*r.error};
+        put(r.article, std::move(r.where));
+      }
     }
   }
 
@@ -125,52 +301,6 @@ class Importer {
   }
 
  private:
-  void import_markdown(const std::string& file, const std::string& text) {
-    auto parsed = parse_front_matter_document(text);
-    if (auto* err = std::get_if<ParseError>(&parsed)) {
-      throw ImportError{file + ":" + std::to_string(err->line) + ": " +
-                        (err->field.empty() ? "" : err->field + ": ") + err->message};
-    }
-    auto& doc = std::get<ParsedDocument>(parsed);
-    for (const auto& w : doc.warnings) std::cerr << file << ": warning: " << w << "\n";
-    auto errors = normalize_and_validate(doc.article, now_);
-    if (!errors.empty()) {
-      auto line = doc.field_lines.find(errors.front().field);
-      int at = line != doc.field_lines.end()             ? line->second
-               : errors.front().field == "body_markdown" ? doc.body_line
-                                                         : 1;
-      throw ImportError{field_error_message({file, at}, errors, at)};
-    }
-    int at = doc.field_lines.count("slug") ? doc.field_lines.at("slug") : 1;
-    put(doc.article, {file, at});
-  }
-
-  // A line at a time: a JSON Lines file may be larger than the memory to spare.
-  void import_jsonl(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw ImportError{path.string() + ": cannot read it (" + std::strerror(errno) + ")"};
-    const std::string file = path.string();
-    std::string line;
-    int line_no = 0;
-    while (std::getline(in, line)) {
-      ++line_no;
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.find_first_not_of(" \t") == std::string::npos) continue;
-      auto parsed = parse_article_record(line);
-      if (auto* err = std::get_if<RecordError>(&parsed)) {
-        std::string where = file + ":" + std::to_string(line_no) + ": ";
-        if (!err->field.empty()) where += err->field + ": ";
-        if (err->column > 0) where += "column " + std::to_string(err->column) + ": ";
-        throw ImportError{where + err->message};
-      }
-      auto& article = std::get<Article>(parsed);
-      auto errors = normalize_and_validate(article, now_);
-      if (!errors.empty()) throw ImportError{field_error_message({file, line_no}, errors, line_no)};
-      put(article, {file, line_no});
-    }
-    if (in.bad()) throw ImportError{file + ": cannot read it (" + std::strerror(errno) + ")"};
-  }
-
   void put(const Article& a, Location where) {
     auto [it, inserted] = seen_.emplace(a.slug, locations_.size());
     if (!inserted) {
@@ -189,7 +319,6 @@ class Importer {
   }
 
   db::ArticleWriter writer_;
-  std::string now_;
   bool progress_;
   std::vector<Location> locations_;                    // by put() index
   std::unordered_map<std::string, std::size_t> seen_;  // slug -> put() index
@@ -205,10 +334,17 @@ int run_import(const Invocation& inv) {
   try {
     auto files = collect_files(inv.args);
     auto opened = db::open_database(inv.config.db);
+    // The import is one transaction that outgrows SQLite's default 2 MiB page cache many
+    // times over: every index page it touches again (FTS5 segments, tags, related) was
+    // spilled to the WAL and is read back from there, a lookup in a WAL index of up to a
+    // million frames each time (a tenth of a 100k import). 256 MiB keeps them, and only
+    // for this command.
+    opened.connection->exec("PRAGMA cache_size = -262144");
     db::SaveResult result;
     {
-      Importer importer(*opened.connection, now_iso8601());
-      for (const auto& f : files) importer.import_file(f);
+      std::string now = now_iso8601();
+      Importer importer(*opened.connection, now);
+      importer.import_files(files, now);
       result = importer.finish();
     }
     int total = result.created + result.updated + result.unchanged;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Import and export benchmark: N generated articles (../shared/bench/gen_corpus.py, the
 # same corpus as the side-by-side bench) imported into a fresh database, re-imported
-# (everything unchanged), dumped, and exported as a static site. Prints wall time and
-# peak resident memory of each step. Release build; everything under a temporary folder.
+# (everything unchanged), one article changed and imported, dumped, and exported as a
+# static site. Prints wall time and peak resident memory of each step. Release build;
+# everything under a temporary folder.
 #
 #   bench/import_export.sh            # 10,000 articles
 #   N=2000 bench/import_export.sh
@@ -31,6 +32,9 @@ measure() {  # label command...
 echo "gazette $($BIN --version | cut -d' ' -f2), $N articles ($(du -h "$CORPUS" | cut -f1)), $(nproc) cores"
 measure "import (fresh database)" "$BIN" import --db "$WORK/site.db" "$CORPUS"
 measure "import again (unchanged)" "$BIN" import --db "$WORK/site.db" "$CORPUS"
+# One article edited in a full store: the incremental related-lists path.
+head -1 "$CORPUS" | sed 's/"title":"/"title":"Changed: /' >"$WORK/one.jsonl"
+measure "import 1 changed article" "$BIN" import --db "$WORK/site.db" "$WORK/one.jsonl"
 measure "dump" "$BIN" dump --db "$WORK/site.db"
 measure "export" "$BIN" export --db "$WORK/site.db" --out "$WORK/site"
 echo "database $(du -h "$WORK/site.db" | cut -f1), export $(du -sh "$WORK/site" | cut -f1) in $(find "$WORK/site" -type f | wc -l) files"

@@ -15,12 +15,16 @@ namespace gazette::db {
 inline constexpr int kStoredRelated = 10;
 
 // Recomputes the lists of the articles `ids` and of every article whose list may change
-// because of them (articles sharing a tag with them, and lists they appear in). Runs in
-// the caller's transaction.
+// because of them (articles sharing a tag with them, and lists they appear in), and
+// rewrites those that differ. Gives what rebuild_all_related would; costs a read of
+// every article's tags (about half a second for 100,000 articles) plus the ranking of
+// the changed articles and of the lists that hold them. Runs in the caller's
+// transaction.
 void refresh_related(Connection& c, const std::vector<std::int64_t>& ids,
                      const std::function<void(std::size_t, std::size_t)>& progress = {});
 
-// Recomputes every article's list. Runs in the caller's transaction.
+// Recomputes every article's list, ranking on every core. Runs in the caller's
+// transaction. `progress` (both functions) is called on the caller's thread.
 void rebuild_all_related(Connection& c,
                          const std::function<void(std::size_t, std::size_t)>& progress = {});
 

@@ -151,6 +151,14 @@ TEST_CASE("import: every bad input names its place and changes nothing", "[integ
                   "pin.jsonl:1: related: no article with slug \"nowhere\"");
   expect_rejected(db, {bad("dup.jsonl", record("same") + record("same"))},
                   "dup.jsonl:2: slug: \"same\" is also the slug of ");
+  // Far into a long file, past what the reader thread reads ahead: the records before
+  // it are written to the open transaction, then rolled back.
+  std::string many;
+  for (int i = 0; i < 1500; ++i) many += record("many-" + std::to_string(i));
+  expect_rejected(db, {bad("long.jsonl", many + "{\"slug\":\"late\"}\n" + record("after"))},
+                  "long.jsonl:1501: title: is required");
+  expect_rejected(db, {bad("longdup.jsonl", many + record("many-7"))},
+                  "longdup.jsonl:1501: slug: \"many-7\" is also the slug of ");
   expect_rejected(db, {dir / "missing.jsonl"}, "missing.jsonl: no such file or directory");
   expect_rejected(db, {bad("notes.txt", "hello")}, "notes.txt: not a .jsonl or .md file");
 
