@@ -26,20 +26,8 @@ if [[ -z ${BIN:-} ]]; then
   BIN=$PWD/build/gazette
 fi
 
-WORK=$(mktemp -d /tmp/gazette-search-bench-XXXXXX)
-SERVER_PID=
-stop_server() {
-  if [[ -n $SERVER_PID ]]; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
-  fi
-}
-trap 'stop_server; rm -rf "$WORK"' EXIT
-
-free_port() {
-  /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+source bench/lib.sh
+bench_setup gazette-search-bench
 
 # QUERIES request paths, each /search?q= with 1 to 3 title words (fixed seed).
 make_paths() {  # corpus out
@@ -76,14 +64,7 @@ for N in $SIZES; do
     echo "$N articles: import $(cat "$WORK/time") s, database $(du -h "$DB" | cut -f1)"
   fi
 
-  PORT=$(free_port)
-  "$BIN" serve --db "$DB" --host 127.0.0.1 --port "$PORT" --log-level warn 2>"$WORK/server.log" &
-  SERVER_PID=$!
-  for _ in $(seq 100); do
-    curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
-    sleep 0.1
-  done
-  curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
+  start_server "$DB"
 
   # A first pass warms the page cache; the second is the one reported.
   BENCH_URLS=$PATHS wrk -t1 -c"$CONNECTIONS" -d3s -s "$SHARED/random_articles.lua" \

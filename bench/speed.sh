@@ -28,16 +28,8 @@ if [[ -z ${BIN:-} ]]; then
   BIN=$PWD/build/gazette
 fi
 
-WORK=$(mktemp -d /tmp/gazette-speed-XXXXXX)
-SERVER_PID=
-stop_server() {
-  if [[ -n $SERVER_PID ]]; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
-  fi
-}
-trap 'stop_server; rm -rf "$WORK"' EXIT
+source bench/lib.sh
+bench_setup gazette-speed
 SUMMARY=$WORK/summary.tsv
 : >"$SUMMARY"
 row() { printf '%s\t%s\n' "$1" "$2" | tee -a "$SUMMARY"; }
@@ -69,26 +61,6 @@ describe() {
     printf '  %-8s %9s req/s  p99 %6s us\n' "$s" "$(median "$run" "$s" rps)" \
       "$(median "$run" "$s" p99_us)"
   done
-}
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# serve <db> <extra args...>: starts gazette on a free port, waits for /healthz.
-serve() {
-  local db=$1
-  shift
-  PORT=$(free_port)
-  "$BIN" serve --db "$db" --port "$PORT" --log-level warn "$@" >"$WORK/serve.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 200); do
-    curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && return 0
-    python3 -c 'import time; time.sleep(0.05)'
-  done
-  echo "gazette did not start:" >&2
-  cat "$WORK/serve.log" >&2
-  exit 1
 }
 
 # wrk_rps <urls file>: median req/s over ROUNDS rounds of random URLs from the file.
@@ -162,7 +134,7 @@ for scenario in $SCENARIOS; do
       ;;
     pages)
       db=$(imported 2000)
-      serve "$db"
+      start_server "$db"
       sqlite3() { python3 -c 'import sqlite3, sys
 for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print(r[0])' "$@"; }
       sqlite3 "$db" "SELECT '/articles/' || slug FROM articles WHERE status = 'published'" >"$WORK/articles.txt"

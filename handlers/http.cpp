@@ -63,6 +63,10 @@ ErrorText error_text(int status) {
 }  // namespace
 
 bool etag_matches(const httplib::Request& req, std::string_view etag) {
+  return etag_matches_any(req, {etag});
+}
+
+bool etag_matches_any(const httplib::Request& req, std::initializer_list<std::string_view> etags) {
   if (!req.has_header("If-None-Match")) return false;
   std::string header = req.get_header_value("If-None-Match");
   std::string_view rest = header;
@@ -74,7 +78,9 @@ bool etag_matches(const httplib::Request& req, std::string_view etag) {
     while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
     if (item == "*") return true;
     if (item.starts_with("W/")) item.remove_prefix(2);  // If-None-Match compares weakly
-    if (item == etag) return true;
+    for (std::string_view etag : etags) {
+      if (item == etag) return true;
+    }
   }
   return false;
 }

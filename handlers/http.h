@@ -3,6 +3,7 @@
 
 #include <httplib.h>
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,8 @@ void send_cached(const httplib::Request& req, httplib::Response& res, std::strin
 
 // True when If-None-Match names `etag` (or is "*").
 bool etag_matches(const httplib::Request& req, std::string_view etag);
+// True when If-None-Match names any of `etags` (or is "*").
+bool etag_matches_any(const httplib::Request& req, std::initializer_list<std::string_view> etags);
 
 // Percent-encodes a path segment (RFC 3986 unreserved characters stay).
 std::string url_encode_segment(std::string_view s);

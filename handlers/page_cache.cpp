@@ -3,6 +3,8 @@
 
 #include <functional>
 
+#include "handlers/http.h"
+
 namespace gazette {
 
 namespace {
@@ -57,22 +59,7 @@ std::string CachedPage::etag(Encoding e) const {
 }
 
 bool CachedPage::matches(const httplib::Request& req) const {
-  if (!req.has_header("If-None-Match")) return false;
-  std::string header = req.get_header_value("If-None-Match");
-  std::string_view rest = header;
-  while (!rest.empty()) {
-    auto comma = rest.find(',');
-    std::string_view item = rest.substr(0, comma);
-    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (item == "*") return true;
-    if (item.starts_with("W/")) item.remove_prefix(2);  // If-None-Match compares weakly
-    if (item == etag_ || item == etag(Encoding::gzip) || item == etag(Encoding::brotli)) {
-      return true;
-    }
-  }
-  return false;
+  return etag_matches_any(req, {etag_, etag(Encoding::gzip), etag(Encoding::brotli)});
 }
 
 std::size_t CachedPage::cost() const {
