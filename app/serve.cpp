@@ -1,10 +1,12 @@
 // gazette serve: open (or create) the database, build the App, and serve HTTP until
 // SIGINT or SIGTERM; then finish the requests in flight and close the database.
+#include <malloc.h>
 #include <pthread.h>
 #include <sys/socket.h>
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -72,6 +74,10 @@ void ensure_admin_account(db::Connection& c, const std::string& db_path, const s
 }  // namespace
 
 int run_serve(const Invocation& inv) {
+  // glibc gives each of up to 8 x cores threads' allocations its own arena; with hundreds
+  // of threads rendering and freeing 20-50 KiB pages, the arenas fragment apart (about 10
+  // MiB more resident at 10,000 articles). Two per core is enough to avoid contention.
+  mallopt(M_ARENA_MAX, 2 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   // Signals go to one thread that waits for them: mask them before any thread starts.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);

@@ -44,6 +44,10 @@ Pool::Lease Pool::open_new() {
   try {
     auto c = std::make_unique<Connection>(path_, OpenMode::read_write);
     configure_connection(*c);
+    // 1 MiB of page cache each instead of SQLite's 2: the server renders from the
+    // operating system's file cache just as fast, and eight connections' caches were a
+    // fifth of the server's memory.
+    c->exec("PRAGMA cache_size = -1024");
     return Lease(*this, std::move(c));
   } catch (...) {
     std::lock_guard lock(mutex_);
