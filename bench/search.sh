@@ -10,6 +10,7 @@
 #   SIZES="2000 10000" bench/search.sh
 #   BIN=/tmp/rel/gazette bench/search.sh       # this binary instead of `make build`
 #   REUSE=1 bench/search.sh                    # keep/reuse the imported databases in /tmp
+#   SERVE_ARGS="--cache-mb 0" bench/search.sh  # every query renders (no page cache)
 #   DURATION=30s CONNECTIONS=16 bench/search.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -64,7 +65,7 @@ for N in $SIZES; do
     echo "$N articles: import $(cat "$WORK/time") s, database $(du -h "$DB" | cut -f1)"
   fi
 
-  start_server "$DB"
+  start_server "$DB" ${SERVE_ARGS:-}
 
   # A first pass warms the page cache; the second is the one reported.
   BENCH_URLS=$PATHS wrk -t1 -c"$CONNECTIONS" -d3s -s "$SHARED/random_articles.lua" \
