@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <optional>
 
 #include "app/app.h"
 #include "db/sqlite.h"
@@ -89,16 +88,9 @@ httplib::Server::Handler page(App& app, PageHandler handler) {
         return;
       }
     }
-    // The handler renders as if unconditionally, so that there is a body to keep;
-    // send_page then answers 304 from it.
-    const httplib::Request* request = &req;
-    std::optional<httplib::Request> unconditional;
-    if (req.has_header("If-None-Match")) {
-      unconditional.emplace(req);
-      unconditional->headers.erase("If-None-Match");
-      request = &*unconditional;
-    }
-    handler(app, *request, res);
+    // Handlers always render the whole page (they never answer 304), so that there is a
+    // body to keep; send_page answers If-None-Match from it.
+    handler(app, req, res);
 
     std::string cache_control = res.get_header_value("Cache-Control");
     if (res.status == 200 && !res.content_provider_ && cache_control.starts_with("public")) {
@@ -108,7 +100,7 @@ httplib::Server::Handler page(App& app, PageHandler handler) {
           std::move(res.body), res.get_header_value("Content-Type"), res.get_header_value("ETag"),
           std::move(cache_control), res.get_header_value("Last-Modified"));
       res.body.clear();
-      for (const char* name : {"Content-Type", "ETag", "Cache-Control", "Last-Modified", "Vary"}) {
+      for (const char* name : {"Content-Type", "ETag", "Cache-Control", "Last-Modified"}) {
         res.headers.erase(name);
       }
       app.pages.insert(key, cached, generation);

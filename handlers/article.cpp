@@ -96,7 +96,7 @@ RenderedPage render_article(App& app, db::Connection& c, const std::string& now,
 void article_page(App& app, const httplib::Request& req, httplib::Response& res) {
   std::string now = app.now();
   auto c = app.pool.acquire();
-  send_rendered(req, res, render_article(app, *c, now, req.matches[1]));
+  send_rendered(res, render_article(app, *c, now, req.matches[1]));
 }
 
 }  // namespace gazette

@@ -135,16 +135,16 @@ RenderedPage render_feed(App& app, db::Connection& c, const std::string& now,
   return page;
 }
 
-void feed(App& app, const httplib::Request& req, httplib::Response& res) {
+void feed(App& app, const httplib::Request& /*req*/, httplib::Response& res) {
   std::string now = app.now();
   auto c = app.pool.acquire();
-  send_rendered(req, res, render_feed(app, *c, now, ""));
+  send_rendered(res, render_feed(app, *c, now, ""));
 }
 
 void tag_feed(App& app, const httplib::Request& req, httplib::Response& res) {
   std::string now = app.now();
   auto c = app.pool.acquire();
-  send_rendered(req, res, render_feed(app, *c, now, req.matches[1]));
+  send_rendered(res, render_feed(app, *c, now, req.matches[1]));
 }
 
 }  // namespace gazette

@@ -10,7 +10,7 @@ namespace gazette {
 void home_page(App& app, const httplib::Request& req, httplib::Response& res) {
   auto page = requested_page(req, 1);
   if (!page) {
-    send_rendered(req, res, render_error(app, app.now(), req.path, 400, kBadPageMessage));
+    send_rendered(res, render_error(app, app.now(), req.path, 400, kBadPageMessage));
     return;
   }
   if (req.matches.size() > 1 && *page == 1) {  // /page/1 is the home page itself
@@ -19,7 +19,7 @@ void home_page(App& app, const httplib::Request& req, httplib::Response& res) {
   }
   std::string now = app.now();
   auto c = app.pool.acquire();
-  send_rendered(req, res, render_home(app, *c, now, *page));
+  send_rendered(res, render_home(app, *c, now, *page));
 }
 
 }  // namespace gazette

@@ -62,10 +62,6 @@ ErrorText error_text(int status) {
 
 }  // namespace
 
-bool etag_matches(const httplib::Request& req, std::string_view etag) {
-  return etag_matches_any(req, {etag});
-}
-
 bool etag_matches_any(const httplib::Request& req, std::initializer_list<std::string_view> etags) {
   if (!req.has_header("If-None-Match")) return false;
   std::string header = req.get_header_value("If-None-Match");
@@ -85,19 +81,13 @@ bool etag_matches_any(const httplib::Request& req, std::initializer_list<std::st
   return false;
 }
 
-void send_cached(const httplib::Request& req, httplib::Response& res, std::string body,
-                 const char* content_type, Caching caching, std::string_view last_modified,
-                 std::string etag) {
+void send_cached(httplib::Response& res, std::string body, const char* content_type,
+                 Caching caching, std::string_view last_modified, std::string etag) {
   if (etag.empty()) etag = "\"" + content_hash(body) + "\"";
   res.set_header("ETag", etag);
   res.set_header("Cache-Control", cache_control(caching));
-  res.set_header("Vary", "Accept-Encoding");
   if (!last_modified.empty()) {
     if (auto date = http_date(last_modified); !date.empty()) res.set_header("Last-Modified", date);
-  }
-  if (etag_matches(req, etag)) {
-    res.status = 304;
-    return;
   }
   res.status = 200;
   res.set_content(std::move(body), content_type);
@@ -119,9 +109,9 @@ std::string url_encode_segment(std::string_view s) {
   return out;
 }
 
-void send_rendered(const httplib::Request& req, httplib::Response& res, RenderedPage page) {
+void send_rendered(httplib::Response& res, RenderedPage page) {
   if (page.status == 200) {
-    send_cached(req, res, std::move(page.body), page.content_type.c_str(), Caching::public_page,
+    send_cached(res, std::move(page.body), page.content_type.c_str(), Caching::public_page,
                 page.last_modified);
     return;
   }
@@ -136,7 +126,7 @@ void send_rendered(const httplib::Request& req, httplib::Response& res, Rendered
 
 void send_error_page(App& app, const httplib::Request& req, httplib::Response& res, int status,
                      std::string_view message) {
-  send_rendered(req, res, render_error(app, app.now(), req.path, status, message));
+  send_rendered(res, render_error(app, app.now(), req.path, status, message));
 }
 
 std::optional<int> requested_page(const httplib::Request& req, std::size_t match_index) {

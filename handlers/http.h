@@ -19,15 +19,13 @@ enum class Caching {
   no_store,     // Cache-Control: no-store (admin, errors)
 };
 
-// Sends `body` with a strong ETag computed from it, the Cache-Control for `caching`,
-// Last-Modified when `last_modified` (ISO 8601 UTC) is given, and Vary: Accept-Encoding.
-// Answers 304 with no body when the request's If-None-Match matches the ETag.
-void send_cached(const httplib::Request& req, httplib::Response& res, std::string body,
-                 const char* content_type, Caching caching, std::string_view last_modified = {},
-                 std::string etag = {});
+// Sends `body` as a 200 with a strong ETag computed from it, the Cache-Control for
+// `caching` and Last-Modified when `last_modified` (ISO 8601 UTC) is given. Never 304:
+// the page cache's wrapper (app/routes.cpp) keeps the body, and send_page adds Vary and
+// answers If-None-Match from it.
+void send_cached(httplib::Response& res, std::string body, const char* content_type,
+                 Caching caching, std::string_view last_modified = {}, std::string etag = {});
 
-// True when If-None-Match names `etag` (or is "*").
-bool etag_matches(const httplib::Request& req, std::string_view etag);
 // True when If-None-Match names any of `etags` (or is "*").
 bool etag_matches_any(const httplib::Request& req, std::initializer_list<std::string_view> etags);
 
@@ -38,7 +36,7 @@ struct RenderedPage;
 
 // Sends a rendered page: 200 through send_cached (public caching), a redirect as such,
 // anything else with its status and Cache-Control: no-store.
-void send_rendered(const httplib::Request& req, httplib::Response& res, RenderedPage page);
+void send_rendered(httplib::Response& res, RenderedPage page);
 
 // The styled error page for `status`, with `message` for the reader (or the default
 // message for that status when empty). Never shows internals.

@@ -102,12 +102,12 @@ RenderedPage render_search(App& app, db::Connection& c, const std::string& now,
 void search_page(App& app, const httplib::Request& req, httplib::Response& res) {
   auto page = requested_page(req, 1);
   if (!page) {
-    send_rendered(req, res, render_error(app, app.now(), req.path, 400, kBadPageMessage));
+    send_rendered(res, render_error(app, app.now(), req.path, 400, kBadPageMessage));
     return;
   }
   std::string now = app.now();
   auto c = app.pool.acquire();
-  send_rendered(req, res, render_search(app, *c, now, req.get_param_value("q"), *page));
+  send_rendered(res, render_search(app, *c, now, req.get_param_value("q"), *page));
 }
 
 }  // namespace gazette

@@ -74,14 +74,14 @@ RenderedPage render_robots(App& app) {
   return page;
 }
 
-void sitemap(App& app, const httplib::Request& req, httplib::Response& res) {
+void sitemap(App& app, const httplib::Request& /*req*/, httplib::Response& res) {
   std::string now = app.now();
   auto c = app.pool.acquire();
-  send_rendered(req, res, render_sitemap(app, *c, now));
+  send_rendered(res, render_sitemap(app, *c, now));
 }
 
-void robots(App& app, const httplib::Request& req, httplib::Response& res) {
-  send_rendered(req, res, render_robots(app));
+void robots(App& app, const httplib::Request& /*req*/, httplib::Response& res) {
+  send_rendered(res, render_robots(app));
 }
 
 }  // namespace gazette

@@ -12,8 +12,7 @@ void static_file(App& app, const httplib::Request& req, httplib::Response& res) 
     send_error_page(app, req, res, 404);
     return;
   }
-  send_cached(req, res, asset->body, asset->content_type.c_str(), Caching::immutable, {},
-              asset->etag);
+  send_cached(res, asset->body, asset->content_type.c_str(), Caching::immutable, {}, asset->etag);
 }
 
 }  // namespace gazette

@@ -11,7 +11,7 @@ namespace gazette {
 void tag_page(App& app, const httplib::Request& req, httplib::Response& res) {
   auto page = requested_page(req, 2);
   if (!page) {
-    send_rendered(req, res, render_error(app, app.now(), req.path, 400, kBadPageMessage));
+    send_rendered(res, render_error(app, app.now(), req.path, 400, kBadPageMessage));
     return;
   }
   std::string tag = req.matches[1];
@@ -21,7 +21,7 @@ void tag_page(App& app, const httplib::Request& req, httplib::Response& res) {
   }
   std::string now = app.now();
   auto c = app.pool.acquire();
-  send_rendered(req, res, render_tag(app, *c, now, tag, *page));
+  send_rendered(res, render_tag(app, *c, now, tag, *page));
 }
 
 }  // namespace gazette
