@@ -15,6 +15,7 @@
 #include "db/articles.h"
 #include "db/database.h"
 #include "db/schema.h"
+#include "handlers/http.h"
 #include "tests/process_support.h"
 
 using gazette::test::ServerProcess;
@@ -30,24 +31,8 @@ httplib::Result get(const ServerProcess& s, const std::string& path,
   return c.Get(path, headers);
 }
 
-// Percent-encodes every byte but the unreserved ones, for a query string.
-std::string encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char ch : s) {
-    if (std::isalnum(ch) || ch == '-' || ch == '.' || ch == '_' || ch == '~') {
-      out += static_cast<char>(ch);
-    } else {
-      out += '%';
-      out += kHex[ch >> 4];
-      out += kHex[ch & 15];
-    }
-  }
-  return out;
-}
-
 httplib::Result search(const ServerProcess& s, std::string_view query, int page = 0) {
-  std::string path = "/search?q=" + encode(query);
+  std::string path = "/search?q=" + gazette::url_encode_segment(query);
   if (page) path += "&page=" + std::to_string(page);
   return get(s, path);
 }
@@ -176,9 +161,10 @@ TEST_CASE("hostile queries get a page, never an error", "[integration][search]")
   // The longest queries a URL can carry: cpp-httplib answers a request line over 8,192
   // bytes with 414 before any handler runs (checked below).
   std::string long_query;
-  while (encode(long_query).size() < 7800) long_query += "harbour \"x\" OR NOT (y* -z) NEAR ";
+  while (gazette::url_encode_segment(long_query).size() < 7800)
+    long_query += "harbour \"x\" OR NOT (y* -z) NEAR ";
   std::string long_operators;
-  while (encode(long_operators).size() < 7800) long_operators += "\"(";
+  while (gazette::url_encode_segment(long_operators).size() < 7800) long_operators += "\"(";
   const std::vector<std::string> queries = {"\"",
                                             "\"\"",
                                             "\"harbour",
