@@ -231,6 +231,26 @@ END;
 CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
   DELETE FROM articles_fts WHERE rowid = old.id;
 END;
+)sql"},    {"admin sessions and login failures", R"sql(
+-- Signed-in admin sessions (app/sessions.h). The browser holds a random 256-bit token in
+-- the gazette_session cookie; only its BLAKE2b-256 hash is stored, so a copy of the
+-- database lets nobody sign in. Times are Unix seconds: expiry is arithmetic.
+CREATE TABLE sessions (
+  token_hash  BLOB    PRIMARY KEY,              -- BLAKE2b-256 of the cookie's token
+  user_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at  INTEGER NOT NULL,                 -- sign-in; the absolute expiry counts from it
+  last_seen   INTEGER NOT NULL                  -- last request; the idle expiry counts from it
+) STRICT, WITHOUT ROWID;
+CREATE INDEX sessions_by_user ON sessions (user_id);
+
+-- Failed sign-ins, for throttling: one row per failure and key, where the key is
+-- "user:NAME" (lowercased, existing or not) or "addr:ADDRESS" (the TCP peer). Rows
+-- older than the throttling window are deleted as new ones arrive.
+CREATE TABLE login_failures (
+  key  TEXT    NOT NULL,
+  at   INTEGER NOT NULL                         -- Unix seconds
+) STRICT;
+CREATE INDEX login_failures_by_key ON login_failures (key, at);
 )sql"},
 };
 
