@@ -10,11 +10,13 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "app/config.h"
 #include "app/content_version.h"
+#include "app/passwords.h"
 #include "db/articles.h"
 #include "db/pool.h"
 #include "handlers/page_cache.h"
@@ -62,7 +64,8 @@ struct App {
         pool(db_path),
         version(db_path),
         pages(static_cast<std::size_t>(config.cache_mb) << 20),
-        public_cache_control("public, max-age=" + std::to_string(config.max_age)) {}
+        public_cache_control("public, max-age=" + std::to_string(config.max_age)),
+        passwords(std::max(1u, std::thread::hardware_concurrency())) {}
 
   const Config config;
   const Views views;
@@ -74,6 +77,8 @@ struct App {
   PageCache pages;         // thread-safe
   // Cache-Control of public pages (--max-age).
   const std::string public_cache_control;
+  // Sign-in password checks, a few at a time.
+  PasswordChecker passwords;  // thread-safe
   // The current time as ISO 8601 UTC; what "now" means for scheduled articles.
   std::function<std::string()> now;
 

@@ -25,6 +25,17 @@ bool verify_password(std::string_view password, const std::string& hash) {
   return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
 }
 
+bool PasswordChecker::check(std::string_view password, const std::optional<std::string>& hash) {
+  std::call_once(dummy_once_, [this] { dummy_hash_ = hash_password(random_password(20)); });
+  slots_.acquire();
+  struct Release {
+    std::counting_semaphore<kMaxConcurrency>& slots;
+    ~Release() { slots.release(); }
+  } release{slots_};
+  bool ok = verify_password(password, hash ? *hash : dummy_hash_);
+  return ok && hash.has_value();
+}
+
 std::string random_password(std::size_t length) {
   static constexpr char kAlphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
   std::string out;

@@ -8,6 +8,7 @@
 
 #include "app/app.h"
 #include "db/sqlite.h"
+#include "handlers/admin_auth.h"
 #include "handlers/handlers.h"
 #include "handlers/http.h"
 
@@ -37,6 +38,31 @@ constexpr Route kGetRoutes[] = {
     {R"(/robots\.txt)", robots},
     {"/search", search_page},
 };
+
+// The admin (handlers/admin_*.cpp), by method. Handlers for a method are tried in this
+// order, so /admin/articles/new comes before /admin/articles/{slug}.
+struct AdminRoute {
+  const char* method;
+  const char* pattern;
+  PageHandler handler;
+};
+constexpr AdminRoute kAdminRoutes[] = {
+    {"GET", "/admin", admin_list},
+    {"GET", "/admin/login", admin_login_form},
+    {"POST", "/admin/login", admin_login},
+    {"POST", "/admin/logout", admin_logout},
+    {"GET", "/admin/articles/new", admin_new_form},
+    {"POST", "/admin/articles", admin_create},
+    {"GET", R"(/admin/articles/([^/]+)/edit)", admin_edit_form},
+    {"POST", R"(/admin/articles/([^/]+))", admin_update},
+    {"GET", R"(/admin/articles/([^/]+)/delete)", admin_delete_form},
+    {"POST", R"(/admin/articles/([^/]+)/delete)", admin_delete},
+    {"GET", R"(/admin/articles/([^/]+)/preview)", admin_preview},
+};
+
+bool is_admin_path(const std::string& path) {
+  return path == "/admin" || path.starts_with("/admin/");
+}
 
 // A printable copy of `s` for a log line: control characters (a decoded %0A could
 // forge a line) and quotes become \xNN.
@@ -114,6 +140,51 @@ httplib::Server::Handler page(App& app, PageHandler handler) {
   };
 }
 
+// Wraps an admin handler: never cached, always no-store and X-Frame-Options: DENY,
+// compressed like every other response.
+httplib::Server::Handler admin(App& app, PageHandler handler) {
+  return [&app, handler](const httplib::Request& req, httplib::Response& res) {
+    auto start = std::chrono::steady_clock::now();
+    handler(app, req, res);
+    set_admin_headers(res);
+    send_body_encoded(req, res);
+    set_server_timing(res, start, false);
+  };
+}
+
+// Registers the admin's routes, then a 405 (with Allow) for every other method on each
+// of their addresses.
+void install_admin_routes(httplib::Server& server, App& app) {
+  for (const auto& route : kAdminRoutes) {
+    if (std::string_view(route.method) == "GET") {
+      server.Get(route.pattern, admin(app, route.handler));
+    } else {
+      server.Post(route.pattern, admin(app, route.handler));
+    }
+  }
+  for (const auto& route : kAdminRoutes) {
+    std::string allow;
+    bool get = false;
+    bool post = false;
+    for (const auto& other : kAdminRoutes) {
+      if (std::string_view(other.pattern) != route.pattern) continue;
+      (std::string_view(other.method) == "GET" ? get : post) = true;
+    }
+    if (get) allow = "GET, HEAD";
+    if (post) allow += allow.empty() ? "POST" : ", POST";
+    auto not_allowed = [allow](const httplib::Request&, httplib::Response& res) {
+      res.status = 405;
+      res.set_header("Allow", allow);
+      set_admin_headers(res);
+    };
+    if (!get) server.Get(route.pattern, not_allowed);
+    if (!post) server.Post(route.pattern, not_allowed);
+    server.Put(route.pattern, not_allowed);
+    server.Patch(route.pattern, not_allowed);
+    server.Delete(route.pattern, not_allowed);
+  }
+}
+
 // Errors the storage reports when it is full, locked or unwritable: the site is
 // unavailable for a while, not broken.
 bool is_unavailable(const db::Error& e) {
@@ -169,6 +240,8 @@ void install_routes(httplib::Server& server, App& app, std::shared_ptr<spdlog::l
     server.Delete(route.pattern, not_allowed);
   }
 
+  install_admin_routes(server, app);
+
   // Every 4xx/5xx without a body of its own (no route, 405, library-level 400/413/414)
   // gets the site's styled page.
   server.set_error_handler(httplib::Server::HandlerWithResponse(
@@ -177,6 +250,7 @@ void install_routes(httplib::Server& server, App& app, std::shared_ptr<spdlog::l
           return httplib::Server::HandlerResponse::Unhandled;
         }
         send_error_page(app, req, res, res.status);
+        if (is_admin_path(req.path)) set_admin_headers(res);
         send_body_encoded(req, res);
         return httplib::Server::HandlerResponse::Handled;
       }));
@@ -197,8 +271,9 @@ void install_routes(httplib::Server& server, App& app, std::shared_ptr<spdlog::l
           spdlog::error("{} {}: unknown exception", req.method, loggable(req.path));
         }
         // Whatever the handler had set is void.
-        for (const char* name : {"Server-Timing", "Content-Type", "Content-Encoding", "ETag",
-                                 "Cache-Control", "Last-Modified", "Vary"}) {
+        for (const char* name :
+             {"Server-Timing", "Content-Type", "Content-Encoding", "ETag", "Cache-Control",
+              "Last-Modified", "Vary", "Set-Cookie", "Location", "X-Frame-Options"}) {
           res.headers.erase(name);
         }
         res.body.clear();
@@ -206,6 +281,7 @@ void install_routes(httplib::Server& server, App& app, std::shared_ptr<spdlog::l
         res.content_length_ = 0;
         send_error_page(app, req, res, status);
         if (status == 503) res.set_header("Retry-After", "5");
+        if (is_admin_path(req.path)) set_admin_headers(res);
         send_body_encoded(req, res);
       });
 

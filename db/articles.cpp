@@ -38,17 +38,27 @@ void read_summary(Statement& s, ArticleSummary& out) {
   out.tags = split_joined(s.text_view(9));
 }
 
-namespace {
-
-// An article as stored (by slug), with tags and pinned slugs joined: the select list
-// of the unchanged check and of dump (columns 0 to 8 after the id).
-constexpr const char* kStoredColumns = R"sql(
+const char* const kStoredColumns = R"sql(
     a.title, a.summary, a.body_markdown, a.author, a.status, coalesce(a.published_at, ''),
     (SELECT group_concat(tag, char(31)) FROM
        (SELECT tag FROM article_tags WHERE article_id = a.id ORDER BY position)),
     (SELECT group_concat(slug, char(31)) FROM
        (SELECT p.slug FROM related_pins r JOIN articles p ON p.id = r.pinned_id
         WHERE r.article_id = a.id ORDER BY r.position)))sql";
+
+void read_stored(Statement& s, int first, gazette::Article& out) {
+  out.title = s.text(first);
+  out.summary = s.text(first + 1);
+  out.body_markdown = s.text(first + 2);
+  out.author = s.text(first + 3);
+  out.status =
+      s.text_view(first + 4) == "published" ? gazette::Status::published : gazette::Status::draft;
+  out.published_at = s.text(first + 5);
+  out.tags = split_joined(s.text_view(first + 6));
+  out.related = split_joined(s.text_view(first + 7));
+}
+
+namespace {
 
 ListPage read_page(Statement& s) {
   ListPage page;
@@ -177,14 +187,7 @@ void for_each_article(Connection& c, const std::function<void(const gazette::Art
   gazette::Article a;
   while (q.step()) {
     a.slug = q.text(0);
-    a.title = q.text(1);
-    a.summary = q.text(2);
-    a.body_markdown = q.text(3);
-    a.author = q.text(4);
-    a.status = q.text_view(5) == "published" ? gazette::Status::published : gazette::Status::draft;
-    a.published_at = q.text(6);
-    a.tags = split_joined(q.text_view(7));
-    a.related = split_joined(q.text_view(8));
+    read_stored(q, 1, a);
     fn(a);
   }
 }

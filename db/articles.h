@@ -68,6 +68,12 @@ struct SaveResult {
 extern const char* const kSummaryColumns;
 void read_summary(Statement& s, ArticleSummary& out);
 std::vector<std::string> split_joined(std::string_view joined);
+// The select list (table alias "a") of an article as it was written, 8 columns: title,
+// summary, body_markdown, author, status, published_at, tags and pinned slugs (both
+// joined as above). read_stored reads them from column `first` on into `out` (all but
+// the slug).
+extern const char* const kStoredColumns;
+void read_stored(Statement& s, int first, gazette::Article& out);
 
 // Writes validated articles (content::normalize_and_validate) in one transaction:
 // upserts each by slug, renders its Markdown, stores its tags and pins, then brings the

@@ -236,7 +236,7 @@ END;
 -- the gazette_session cookie; only its BLAKE2b-256 hash is stored, so a copy of the
 -- database lets nobody sign in. Times are Unix seconds: expiry is arithmetic.
 CREATE TABLE sessions (
-  token_hash  BLOB    PRIMARY KEY,              -- BLAKE2b-256 of the cookie's token
+  token_hash  TEXT    PRIMARY KEY,              -- BLAKE2b-256 of the cookie's token, hex
   user_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
   created_at  INTEGER NOT NULL,                 -- sign-in; the absolute expiry counts from it
   last_seen   INTEGER NOT NULL                  -- last request; the idle expiry counts from it

@@ -61,17 +61,23 @@ RenderedPage render_article(App& app, db::Connection& c, const std::string& now,
   if (!is_valid_slug(slug)) return render_error(app, now, path, 404);
   auto article = db::find_public(c, slug, now);
   if (!article) return render_error(app, now, path, 404);
-  auto related = db::related_public(c, article->id, now, kSidebarSize);
+  return render_article_page(app, c, now, *article, false);
+}
+
+RenderedPage render_article_page(App& app, db::Connection& c, const std::string& now,
+                                 const db::ArticleView& article, bool preview) {
+  auto related = db::related_public(c, article.id, now, kSidebarSize);
 
   PageMeta meta;
-  meta.title = article->title;
-  meta.description = article->summary;
-  meta.path = path;
+  meta.title = article.title;
+  meta.description = article.summary;
+  meta.path = "/articles/" + article.slug;
   meta.og_type = "article";
+  meta.noindex = preview;
   data ctx = base_context(app, c, now, meta);
 
-  data view = article_context(*article);
-  put(view, "body_html", data(article->body_html));
+  data view = article_context(article);
+  put(view, "body_html", data(article.body_html));
   put(ctx, "article", std::move(view));
 
   std::vector<data> items;
@@ -84,12 +90,24 @@ RenderedPage render_article(App& app, db::Connection& c, const std::string& now,
   }
   put(ctx, "related", list_of(std::move(items)));
   put(ctx, "has_related", data(!related.empty()));
-  put(ctx, "jsonld", data(news_article_jsonld(app, *article)));
-  put(ctx, "preview", data(false));
+  put(ctx, "jsonld", data(news_article_jsonld(app, article)));
+  put(ctx, "preview", data(preview));
+  if (preview) {
+    std::string note;
+    if (article.status != "published") {
+      note = "This draft is not published.";
+    } else if (article.published_at > now) {
+      note = "This article is scheduled for " + human_date(article.published_at) + " (" +
+             article.published_at + ").";
+    } else {
+      note = "This article is published; this is how it looks.";
+    }
+    put(ctx, "preview_note", data(std::move(note)));
+  }
 
   RenderedPage out;
   out.body = app.views.render("article", ctx);
-  out.last_modified = article->updated_at;
+  out.last_modified = article.updated_at;
   return out;
 }
 

@@ -20,4 +20,18 @@ void sitemap(App& app, const httplib::Request& req, httplib::Response& res);
 void robots(App& app, const httplib::Request& req, httplib::Response& res);
 void search_page(App& app, const httplib::Request& req, httplib::Response& res);
 
+// The admin (handlers/admin_*.cpp). Not cached; every response carries no-store and
+// X-Frame-Options: DENY (the route wrapper adds them).
+void admin_login_form(App& app, const httplib::Request& req, httplib::Response& res);
+void admin_login(App& app, const httplib::Request& req, httplib::Response& res);
+void admin_logout(App& app, const httplib::Request& req, httplib::Response& res);
+void admin_list(App& app, const httplib::Request& req, httplib::Response& res);
+void admin_new_form(App& app, const httplib::Request& req, httplib::Response& res);
+void admin_create(App& app, const httplib::Request& req, httplib::Response& res);
+void admin_edit_form(App& app, const httplib::Request& req, httplib::Response& res);
+void admin_update(App& app, const httplib::Request& req, httplib::Response& res);
+void admin_delete_form(App& app, const httplib::Request& req, httplib::Response& res);
+void admin_delete(App& app, const httplib::Request& req, httplib::Response& res);
+void admin_preview(App& app, const httplib::Request& req, httplib::Response& res);
+
 }  // namespace gazette

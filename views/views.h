@@ -22,7 +22,9 @@ class ViewError : public std::runtime_error {
 class Views {
  public:
   // The page templates every Views has: layout.mustache wraps each of them.
-  static constexpr const char* kPages[] = {"home", "article", "error", "search"};
+  static constexpr const char* kPages[] = {"home",       "article",     "error",
+                                           "search",     "admin_login", "admin_list",
+                                           "admin_form", "admin_delete"};
 
   // Loads the embedded templates, each replaced by `theme_dir`/views/NAME.mustache when
   // that file exists. Throws ViewError on a missing partial, partial recursion, an

@@ -1,0 +1,124 @@
+// The admin's reads and writes (see editing.h).
+#include "db/editing.h"
+
+#include "db/related.h"
+
+namespace gazette::db {
+
+namespace {
+
+std::optional<std::int64_t> id_of(Connection& c, std::string_view slug) {
+  StatementUse q(c.cached("SELECT id FROM articles WHERE slug = ?"));
+  q->bind(1, slug);
+  if (!q->step()) return std::nullopt;
+  return q->int64(0);
+}
+
+// `base` or the first of base-2, base-3... that no article uses, within the slug's
+// 120 characters.
+std::string free_slug(Connection& c, const std::string& base) {
+  if (!id_of(c, base)) return base;
+  for (int n = 2;; ++n) {
+    std::string suffix = "-" + std::to_string(n);
+    std::string stem = base.substr(0, 120 - suffix.size());
+    while (!stem.empty() && stem.back() == '-') stem.pop_back();
+    std::string candidate = stem + suffix;
+    if (!id_of(c, candidate)) return candidate;
+  }
+}
+
+}  // namespace
+
+std::optional<StoredArticle> find_stored(Connection& c, std::string_view slug) {
+  StatementUse q(c.cached(std::string("SELECT a.id, a.slug, a.created_at, a.updated_at, ") +
+                          kStoredColumns + " FROM articles a WHERE a.slug = ?"));
+  q->bind(1, slug);
+  if (!q->step()) return std::nullopt;
+  StoredArticle out;
+  out.id = q->int64(0);
+  out.article.slug = q->text(1);
+  out.created_at = q->text(2);
+  out.updated_at = q->text(3);
+  read_stored(*q, 4, out.article);
+  return out;
+}
+
+std::optional<ArticleView> find_any(Connection& c, std::string_view slug) {
+  StatementUse q(c.cached(std::string("SELECT ") + kSummaryColumns + R"sql(,
+      a.body_html, a.created_at
+    FROM articles a WHERE a.slug = ?1)sql"));
+  q->bind(1, slug);
+  if (!q->step()) return std::nullopt;
+  ArticleView v;
+  read_summary(*q, v);
+  v.body_html = q->text(10);
+  v.created_at = q->text(11);
+  return v;
+}
+
+ListPage list_all(Connection& c, int limit, int offset) {
+  StatementUse q(c.cached(std::string("SELECT ") + kSummaryColumns + R"sql(
+    FROM articles a
+    ORDER BY a.published_at IS NOT NULL, a.published_at DESC, a.id DESC
+    LIMIT ?1 OFFSET ?2)sql"));
+  q->bind_all(limit, offset);
+  ListPage page;
+  while (q->step()) read_summary(*q, page.items.emplace_back());
+  page.total = count_all(c);
+  return page;
+}
+
+std::variant<SavedArticle, gazette::FieldError> save_article(Connection& c, gazette::Article a,
+                                                             std::optional<std::int64_t> id,
+                                                             bool derive_slug,
+                                                             std::string_view now) {
+  // The writer's transaction covers the slug checks too: two editors saving at once
+  // cannot both take the same slug.
+  ArticleWriter writer(c, std::string(now));
+  auto owner = id_of(c, a.slug);
+  if (!id) {
+    if (owner) {
+      if (!derive_slug)
+        return gazette::FieldError{"slug", "Another article already uses this slug."};
+      a.slug = free_slug(c, a.slug);
+    }
+  } else if (owner && *owner != *id) {
+    return gazette::FieldError{"slug", "Another article already uses this slug."};
+  } else if (!owner) {
+    StatementUse rename(c.cached("UPDATE articles SET slug = ? WHERE id = ?"));
+    rename->bind_all(a.slug, *id);
+    rename->run();
+    if (c.changes() == 0) {
+      return gazette::FieldError{"slug", "This article was deleted while you were editing it."};
+    }
+  }
+  writer.put(a);
+  if (auto err = writer.finish()) return err->error;
+  return SavedArticle{a.slug};
+}
+
+bool delete_article(Connection& c, std::string_view slug) {
+  Transaction tx(c);
+  auto id = id_of(c, slug);
+  if (!id) return false;
+  // The lists that hold or pin it lose an entry: they are ranked again once it is gone.
+  std::vector<std::int64_t> neighbours;
+  {
+    StatementUse q(c.cached(R"sql(
+      SELECT article_id FROM related WHERE related_id = ?1
+      UNION SELECT article_id FROM related_pins WHERE pinned_id = ?1)sql"));
+    q->bind(1, *id);
+    while (q->step()) neighbours.push_back(q->int64(0));
+  }
+  {
+    // Its tags, pins, list and search entry go with it (foreign keys, trigger).
+    StatementUse q(c.cached("DELETE FROM articles WHERE id = ?"));
+    q->bind(1, *id);
+    q->run();
+  }
+  if (!neighbours.empty()) refresh_related(c, neighbours);
+  tx.commit();
+  return true;
+}
+
+}  // namespace gazette::db
