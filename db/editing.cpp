@@ -97,6 +97,14 @@ std::variant<SavedArticle, gazette::FieldError> save_article(Connection& c, gaze
   return SavedArticle{a.slug};
 }
 
+std::optional<std::string> first_unknown_slug(Connection& c,
+                                              const std::vector<std::string>& slugs) {
+  for (const auto& slug : slugs) {
+    if (!id_of(c, slug)) return slug;
+  }
+  return std::nullopt;
+}
+
 bool delete_article(Connection& c, std::string_view slug) {
   Transaction tx(c);
   auto id = id_of(c, slug);

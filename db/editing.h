@@ -47,6 +47,10 @@ std::variant<SavedArticle, gazette::FieldError> save_article(Connection& c, gaze
                                                              bool derive_slug,
                                                              std::string_view now);
 
+// The first of `slugs` that no article has, if any (pins are checked before a save so
+// that the form can name every bad field at once).
+std::optional<std::string> first_unknown_slug(Connection& c, const std::vector<std::string>& slugs);
+
 // Deletes the article `slug` and brings the related lists that held or pinned it up to
 // date, in one transaction. False when there is no such article.
 bool delete_article(Connection& c, std::string_view slug);

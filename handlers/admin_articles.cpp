@@ -212,7 +212,7 @@ std::optional<PostContext> check_post(App& app, db::Connection& c, const httplib
     return std::nullopt;
   }
   std::string error;
-  auto form = parse_form(req.body, &error);
+  auto form = read_form(req, &error);
   auto token = cookie_value(req, kSessionCookie);
   if (!form || !token || !csrf_matches(*form, *token)) {
     if (!form) {
@@ -269,6 +269,11 @@ void save(App& app, const httplib::Request& req, httplib::Response& res,
   const std::string now = app.now();
   FormState state;
   Article a = read_article(post->form, now, state);
+  if (!state.errors.contains("related")) {
+    if (auto unknown = db::first_unknown_slug(*c, a.related)) {
+      state.errors["related"] = "No article with slug \"" + *unknown + "\".";
+    }
+  }
   if (state.errors.empty()) {
     bool derive_slug =
         !stored && state.values["slug"].find_first_not_of(" \t") == std::string::npos;

@@ -69,7 +69,7 @@ void admin_login_form(App& app, const httplib::Request& req, httplib::Response& 
 
 void admin_login(App& app, const httplib::Request& req, httplib::Response& res) {
   std::string form_error;
-  auto form = parse_form(req.body, &form_error);
+  auto form = read_form(req, &form_error);
   if (!form)
     return send_admin_error(app, req, res, 400, "The form could not be read: " + form_error + ".");
   const std::string& username = form->get("username");
@@ -132,7 +132,7 @@ void admin_login(App& app, const httplib::Request& req, httplib::Response& res) 
 }
 
 void admin_logout(App& app, const httplib::Request& req, httplib::Response& res) {
-  auto form = parse_form(req.body);
+  auto form = read_form(req);
   auto c = app.pool.acquire();
   auto editor = signed_in_editor(app, *c, req);
   auto token = cookie_value(req, kSessionCookie);

@@ -64,6 +64,41 @@ bool Form::has(std::string_view name) const {
   return false;
 }
 
+namespace {
+
+// Why `name` = `value` may not be a form field, if it may not.
+std::optional<std::string> field_problem(const std::string& name, const std::string& value) {
+  for (const std::string* text : {&name, &value}) {
+    if (!is_valid_utf8(*text) || text->find('\0') != std::string::npos) {
+      return "field \"" + shown_name(name) + "\" is not UTF-8 text";
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Form> read_form(const httplib::Request& req, std::string* error) {
+  if (!req.is_multipart_form_data()) return parse_form(req.body, error);
+  Form form;
+  for (const auto& [name, part] : req.files) {
+    std::optional<std::string> problem;
+    if (!part.filename.empty()) {
+      problem = "field \"" + shown_name(name) + "\" is a file upload";
+    } else if (form.fields_.size() == kMaxFormFields) {
+      problem = "more than " + std::to_string(kMaxFormFields) + " fields";
+    } else {
+      problem = field_problem(name, part.content);
+    }
+    if (problem) {
+      if (error) *error = std::move(*problem);
+      return std::nullopt;
+    }
+    form.fields_.emplace_back(name, part.content);
+  }
+  return form;
+}
+
 std::optional<Form> parse_form(std::string_view body, std::string* error) {
   auto fail = [error](std::string message) -> std::optional<Form> {
     if (error) *error = std::move(message);
@@ -85,11 +120,7 @@ std::optional<Form> parse_form(std::string_view body, std::string* error) {
         decode_component(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
     std::string shown = shown_name(*name);
     if (!value) return fail("field \"" + shown + "\" has a broken %-escape");
-    for (const std::string* text : {&*name, &*value}) {
-      if (!is_valid_utf8(*text) || text->find('\0') != std::string::npos) {
-        return fail("field \"" + shown + "\" is not UTF-8 text");
-      }
-    }
+    if (auto problem = field_problem(*name, *value)) return fail(std::move(*problem));
     form.fields_.emplace_back(std::move(*name), std::move(*value));
   }
   return form;
