@@ -1,6 +1,8 @@
 // Admin accounts (see users.h).
 #include "db/users.h"
 
+#include "db/sessions.h"
+
 namespace gazette::db {
 
 bool add_user(Connection& c, std::string_view name, std::string_view password_hash,
@@ -25,10 +27,17 @@ std::int64_t count_users(Connection& c) {
 }
 
 bool set_password_hash(Connection& c, std::string_view name, std::string_view password_hash) {
-  StatementUse q(c.cached("UPDATE users SET password_hash = ? WHERE name = ?"));
-  q->bind_all(password_hash, name);
-  q->run();
-  return c.changes() == 1;
+  Transaction tx(c);
+  {
+    StatementUse q(c.cached("UPDATE users SET password_hash = ? WHERE name = ?"));
+    q->bind_all(password_hash, name);
+    q->run();
+    if (c.changes() != 1) return false;
+  }
+  // Whoever knew the old password may be signed in: every session of the user ends.
+  end_sessions_of(c, name);
+  tx.commit();
+  return true;
 }
 
 RemoveUserResult remove_user(Connection& c, std::string_view name) {

@@ -18,7 +18,8 @@ bool add_user(Connection& c, std::string_view name, std::string_view password_ha
 std::optional<std::string> password_hash_of(Connection& c, std::string_view name);
 std::int64_t count_users(Connection& c);
 
-// Replaces the stored hash of `name`; false when there is no such user.
+// Replaces the stored hash of `name` and ends every session of the user; false when
+// there is no such user.
 bool set_password_hash(Connection& c, std::string_view name, std::string_view password_hash);
 
 enum class RemoveUserResult { removed, not_found, last_user };

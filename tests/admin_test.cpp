@@ -178,7 +178,7 @@ TEST_CASE("sign-in: the form's CSRF token is bound to its pre-session cookie",
   }
 }
 
-TEST_CASE("--secure-cookies marks the cookies Secure", "[integration][admin]") {
+TEST_CASE("the secure-cookies flag marks the cookies Secure", "[integration][admin]") {
   Site site({"--secure-cookies"});
   AdminClient alice(site.port());
   auto form = alice.get("/admin/login");
@@ -192,7 +192,7 @@ TEST_CASE("--secure-cookies marks the cookies Secure", "[integration][admin]") {
   CHECK(set_cookie(*r, "gazette_session").find("; Secure") != std::string::npos);
 }
 
-TEST_CASE("failed sign-ins get one generic 401; the sixth attempt in 15 minutes gets 429",
+TEST_CASE("failed sign-ins get one generic 401 and the sixth attempt in 15 minutes gets 429",
           "[integration][admin]") {
   Site site;
   AdminClient client(site.port());

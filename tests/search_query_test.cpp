@@ -111,7 +111,7 @@ TEST_CASE("empty and whitespace-only queries search nothing", "[content][search]
   CHECK(q.match.empty());
 }
 
-TEST_CASE("letters beyond ASCII stay words; their punctuation separates", "[content][search]") {
+TEST_CASE("letters beyond ASCII stay words, their punctuation separates", "[content][search]") {
   CHECK(match_of("café Zürich") == "\"café\" \"zürich\"*");  // ASCII letters lowercased
   CHECK(match_of("Ωμέγα") == "\"Ωμέγα\"*");
   CHECK(match_of("東京") == "\"東京\"");  // two characters: no prefix

@@ -375,7 +375,7 @@ TEST_CASE("tags that would be folder names like . and .. are refused", "[content
   CHECK(normalize_and_validate(ok, "2026-01-01T00:00:00Z").empty());
 }
 
-TEST_CASE("one-line fields refuse control characters; bodies refuse NUL", "[content][validate]") {
+TEST_CASE("one-line fields refuse control characters, bodies refuse NUL", "[content][validate]") {
   Article a;
   a.title = "Line one\nline two";
   a.summary = std::string("nul \0 inside", 13);
