@@ -56,11 +56,13 @@ std::optional<ArticleView> find_any(Connection& c, std::string_view slug) {
   return v;
 }
 
-ListPage list_all(Connection& c, int limit, int offset) {
-  StatementUse q(c.cached(std::string("SELECT ") + kSummaryColumns + R"sql(
+const std::string kListAllSql = std::string("SELECT ") + kSummaryColumns + R"sql(
     FROM articles a
     ORDER BY a.published_at IS NOT NULL, a.published_at DESC, a.id DESC
-    LIMIT ?1 OFFSET ?2)sql"));
+    LIMIT ?1 OFFSET ?2)sql";
+
+ListPage list_all(Connection& c, int limit, int offset) {
+  StatementUse q(c.cached(kListAllSql));
   q->bind_all(limit, offset);
   ListPage page;
   while (q->step()) read_summary(*q, page.items.emplace_back());

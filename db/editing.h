@@ -29,6 +29,8 @@ std::optional<ArticleView> find_any(Connection& c, std::string_view slug);
 // Every article, drafts and scheduled ones included, newest first: by publication
 // date, undated drafts first (the newest work), then by id.
 ListPage list_all(Connection& c, int limit, int offset);
+// Its query (?1 limit, ?2 offset), for the test that checks it walks an index.
+extern const std::string kListAllSql;
 
 // Saves `a` (validated by content::normalize_and_validate) in one durable transaction,
 // with the related lists brought up to date.

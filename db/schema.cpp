@@ -251,6 +251,10 @@ CREATE TABLE login_failures (
   at   INTEGER NOT NULL                         -- Unix seconds
 ) STRICT;
 CREATE INDEX login_failures_by_key ON login_failures (key, at);
+
+-- The admin's list (db/editing.cpp, list_all): every article, undated drafts first, then
+-- newest first. Without it each page of the list sorted every article.
+CREATE INDEX articles_admin ON articles (published_at IS NOT NULL, published_at DESC, id DESC);
 )sql"},
 };
 
