@@ -40,13 +40,14 @@ gazette::Article seed_article(const std::string& slug, const std::string& title,
 }
 
 httplib::Headers AdminClient::cookie_headers() const {
+  httplib::Headers headers = extra_headers;
   std::string value;
   for (const auto& [name, v] : cookies) {
     if (!value.empty()) value += "; ";
     value += name + "=" + v;
   }
-  if (value.empty()) return {};
-  return {{"Cookie", value}};
+  if (!value.empty()) headers.emplace("Cookie", value);
+  return headers;
 }
 
 void AdminClient::keep_cookies(const httplib::Result& r) {

@@ -42,6 +42,8 @@ class AdminClient {
   int sign_in(const std::string& user = kEditor, const std::string& password = kEditorPassword);
 
   std::map<std::string, std::string> cookies;
+  // Sent with every request besides the cookies.
+  httplib::Headers extra_headers;
 
  private:
   httplib::Headers cookie_headers() const;

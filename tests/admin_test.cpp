@@ -234,6 +234,31 @@ TEST_CASE("failed sign-ins get one generic 401 and the sixth attempt in 15 minut
   CHECK(log.find(kEditorPassword) == std::string::npos);
 }
 
+TEST_CASE("throttling counts the TCP peer, whatever address headers the client sends",
+          "[integration][admin]") {
+  Site site;
+  AdminClient client(site.port());
+  for (int i = 0; i < 5; ++i) {
+    // A different claimed address and user each time: neither may split the budget.
+    std::string fake = "10.0.0." + std::to_string(i + 1);
+    client.extra_headers = {{"REMOTE_ADDR", fake}, {"X-Forwarded-For", fake}, {"X-Real-IP", fake}};
+    std::string csrf = client.csrf_from("/admin/login");
+    auto r = client.post(
+        "/admin/login",
+        {{"username", "user" + std::to_string(i)}, {"password", "wrong"}, {"csrf", csrf}});
+    REQUIRE(r);
+    CHECK(r->status == 401);
+  }
+  client.extra_headers = {{"REMOTE_ADDR", "10.9.9.9"}};
+  std::string csrf = client.csrf_from("/admin/login");
+  auto r = client.post("/admin/login",
+                       {{"username", kEditor}, {"password", kEditorPassword}, {"csrf", csrf}});
+  REQUIRE(r);
+  CHECK(r->status == 429);
+  CHECK(site.server->wait_for_log("audit: sign-in throttled user=editor addr=127.0.0.1"));
+  CHECK(site.server->log().find("addr=10.") == std::string::npos);
+}
+
 TEST_CASE("logout ends the session on the server: the old cookie opens nothing",
           "[integration][admin]") {
   Site site;
