@@ -109,13 +109,4 @@ int AdminClient::sign_in(const std::string& user, const std::string& password) {
   return r ? r->status : -1;
 }
 
-int occurrences(const std::string& haystack, const std::string& needle) {
-  int n = 0;
-  for (auto pos = haystack.find(needle); pos != std::string::npos;
-       pos = haystack.find(needle, pos + needle.size())) {
-    ++n;
-  }
-  return n;
-}
-
 }  // namespace gazette::test

@@ -54,7 +54,4 @@ class AdminClient {
 // The value of the first `name="csrf" value="…"` in `html` ("" when none).
 std::string csrf_in(const std::string& html);
 
-// How many times `needle` occurs in `haystack`.
-int occurrences(const std::string& haystack, const std::string& needle);
-
 }  // namespace gazette::test

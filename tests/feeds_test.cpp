@@ -15,8 +15,10 @@
 #include "content/validate.h"
 #include "db/articles.h"
 #include "db/database.h"
+#include "tests/http_support.h"
 #include "tests/process_support.h"
 
+using gazette::test::occurrences;
 using gazette::test::ServerProcess;
 using gazette::test::TempDir;
 
@@ -32,15 +34,6 @@ httplib::Result get(const ServerProcess& s, const std::string& path,
   httplib::Client c("127.0.0.1", s.port());
   c.set_decompress(false);
   return c.Get(path, headers);
-}
-
-int count(const std::string& haystack, const std::string& needle) {
-  int n = 0;
-  for (auto pos = haystack.find(needle); pos != std::string::npos;
-       pos = haystack.find(needle, pos + needle.size())) {
-    ++n;
-  }
-  return n;
 }
 
 bool contains(const std::string& haystack, const std::string& needle) {
@@ -340,7 +333,7 @@ TEST_CASE("an empty site has an empty, valid feed", "[integration][feeds]") {
   REQUIRE(sitemap);
   CHECK(sitemap->status == 200);
   CHECK(xmllint_errors(dir, sitemap->body) == "");
-  CHECK(count(sitemap->body, "<url>") == 1);  // the home page
+  CHECK(occurrences(sitemap->body, "<url>") == 1);  // the home page
 }
 
 TEST_CASE("hostile article text still gives well-formed feeds", "[integration][feeds]") {
@@ -461,8 +454,8 @@ TEST_CASE("the sitemap lists the home page, public articles and tag pages",
   CHECK(contains(xml, entry("/tags/even", kWrittenAt)));
   CHECK(contains(xml, entry("/tags/city%20council", kWrittenAt)));
   // Home + 26 articles + 4 tags; nothing only drafts or scheduled articles have.
-  CHECK(count(xml, "<url>") == 31);
-  CHECK(count(xml, "<lastmod>") == 31);
+  CHECK(occurrences(xml, "<url>") == 31);
+  CHECK(occurrences(xml, "<lastmod>") == 31);
   CHECK_FALSE(contains(xml, "draft-story"));
   CHECK_FALSE(contains(xml, "future-story"));
   CHECK_FALSE(contains(xml, "draftonly"));

@@ -40,6 +40,9 @@ std::optional<std::string> unbrotli(const std::string& data);
 std::optional<std::string> decode_body(const std::string& content_encoding,
                                        const std::string& body);
 
+// How many times `needle` occurs in `haystack` (without overlaps).
+int occurrences(const std::string& haystack, const std::string& needle);
+
 // Calls `condition` until it returns true or `timeout` passes; its last answer. For
 // waiting on something another process does, at a short, fixed polling pace.
 bool poll_until(const std::function<bool()>& condition,

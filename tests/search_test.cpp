@@ -16,8 +16,10 @@
 #include "db/database.h"
 #include "db/schema.h"
 #include "handlers/http.h"
+#include "tests/http_support.h"
 #include "tests/process_support.h"
 
+using gazette::test::occurrences;
 using gazette::test::ServerProcess;
 using gazette::test::TempDir;
 
@@ -35,15 +37,6 @@ httplib::Result search(const ServerProcess& s, std::string_view query, int page 
   std::string path = "/search?q=" + gazette::url_encode_segment(query);
   if (page) path += "&page=" + std::to_string(page);
   return get(s, path);
-}
-
-int count(const std::string& haystack, const std::string& needle) {
-  int n = 0;
-  for (auto pos = haystack.find(needle); pos != std::string::npos;
-       pos = haystack.find(needle, pos + needle.size())) {
-    ++n;
-  }
-  return n;
 }
 
 // The slugs of the results on a page, in order.
@@ -322,7 +315,7 @@ TEST_CASE("search pages are cached a minute, noindex, and keep the query in the 
   CHECK(r->get_header_value("Content-Security-Policy") == "default-src 'self'");
   CHECK(r->body.find("<meta name=\"robots\" content=\"noindex\">") != std::string::npos);
   // Both boxes (header and page) show the query, escaped.
-  CHECK(count(r->body, "value=\"Harbour &lt;b&gt;&quot;plan&quot;&lt;/b&gt;\"") == 2);
+  CHECK(occurrences(r->body, "value=\"Harbour &lt;b&gt;&quot;plan&quot;&lt;/b&gt;\"") == 2);
   CHECK(r->body.find("<b>") == std::string::npos);
   CHECK(r->body.find("<link rel=\"canonical\" href=\"" + server.url() +
                      "/search?q=Harbour%20%3Cb%3E%22plan%22%3C%2Fb%3E\">") != std::string::npos);
@@ -423,8 +416,8 @@ TEST_CASE("snippets are escaped, only our marks are HTML", "[integration][search
   CHECK(html.find("<mark>evil") == std::string::npos);
   CHECK(html.find("\uE000") == std::string::npos);
   // Every <mark> is ours, around the word searched for.
-  CHECK(count(html, "<mark>") == 2);
-  CHECK(count(html, "<mark>zebra</mark>") == 2);
+  CHECK(occurrences(html, "<mark>") == 2);
+  CHECK(occurrences(html, "<mark>zebra</mark>") == 2);
 }
 
 TEST_CASE("every page has the search form in its header", "[integration][search]") {
@@ -501,7 +494,7 @@ TEST_CASE("the article page's JSON-LD is valid JSON whatever the article holds",
   std::string json = r->body.substr(start, end - start);
   // Nothing in it can end the element or open a comment.
   CHECK(json.find('<') == std::string::npos);
-  CHECK(count(r->body, "</script>") == 1);
+  CHECK(occurrences(r->body, "</script>") == 1);
 
   std::ofstream(dir / "ld.json", std::ios::binary) << json;
   auto parsed = gazette::test::run_program(

@@ -9,8 +9,10 @@
 #include "content/validate.h"
 #include "db/articles.h"
 #include "db/database.h"
+#include "tests/http_support.h"
 #include "tests/process_support.h"
 
+using gazette::test::occurrences;
 using gazette::test::ServerProcess;
 using gazette::test::TempDir;
 
@@ -22,15 +24,6 @@ httplib::Result get(const ServerProcess& s, const std::string& path,
   httplib::Client c("127.0.0.1", s.port());
   c.set_decompress(false);
   return c.Get(path, headers);
-}
-
-int count(const std::string& haystack, const std::string& needle) {
-  int n = 0;
-  for (auto pos = haystack.find(needle); pos != std::string::npos;
-       pos = haystack.find(needle, pos + needle.size())) {
-    ++n;
-  }
-  return n;
 }
 
 void check_security_headers(const httplib::Response& r) {
@@ -74,7 +67,7 @@ TEST_CASE("first start creates the demo site and the admin account", "[integrati
     REQUIRE(home);
     CHECK(home->status == 200);
     CHECK(home->get_header_value("Content-Type") == "text/html; charset=utf-8");
-    CHECK(count(home->body, "href=\"/articles/") >= 10);
+    CHECK(occurrences(home->body, "href=\"/articles/") >= 10);
     CHECK(home->body.find("Wrenmouth") != std::string::npos);
     CHECK(home->body.find("<link rel=\"canonical\" href=\"" + server.url() + "/\">") !=
           std::string::npos);
@@ -127,7 +120,7 @@ TEST_CASE("the home page carries caching, security and sharing headers", "[integ
   // No inline style or script that CSP would block.
   CHECK(r->body.find("style=") == std::string::npos);
   CHECK(r->body.find("<style") == std::string::npos);
-  CHECK(count(r->body, "<script") == 0);
+  CHECK(occurrences(r->body, "<script") == 0);
 
   SECTION("a matching If-None-Match gets 304 with no body") {
     auto again = get(server, "/", {{"If-None-Match", r->get_header_value("ETag")}});
@@ -163,8 +156,8 @@ TEST_CASE("the article page has its parts and the related sidebar", "[integratio
   const std::string& html = r->body;
   check_security_headers(*r);
   CHECK(r->get_header_value("Cache-Control") == "public, max-age=60");
-  CHECK(count(html, "<article") == 1);
-  CHECK(count(html, "<h1") == 1);
+  CHECK(occurrences(html, "<article") == 1);
+  CHECK(occurrences(html, "<h1") == 1);
   CHECK(std::regex_search(html, std::regex(R"(<time datetime="2026-10-29T08:15:00Z">)")));
   CHECK(html.find("29 October 2026") != std::string::npos);
   CHECK(html.find("min read") != std::string::npos);
@@ -176,9 +169,9 @@ TEST_CASE("the article page has its parts and the related sidebar", "[integratio
 
   auto aside_start = html.find("<aside class=\"related\"");
   REQUIRE(aside_start != std::string::npos);
-  CHECK(count(html, "<aside") == 1);
+  CHECK(occurrences(html, "<aside") == 1);
   auto aside = html.substr(aside_start, html.find("</aside>", aside_start) - aside_start);
-  int links = count(aside, "<a href=\"/articles/");
+  int links = occurrences(aside, "<a href=\"/articles/");
   CHECK(links >= 1);
   CHECK(links <= 5);
   // The pin comes first, and an article is never related to itself.
@@ -235,10 +228,10 @@ TEST_CASE("listings paginate 20 a page", "[integration][serve]") {
   auto p3 = get(server, "/?page=3");
   REQUIRE((p1 && p2 && p3));
   CHECK(p1->status == 200);
-  CHECK(count(p1->body, "<article class=\"card\"") + count(p1->body, "<article class=\"lead\"") ==
+  CHECK(occurrences(p1->body, "<article class=\"card\"") + occurrences(p1->body, "<article class=\"lead\"") ==
         20);
-  CHECK(count(p2->body, "<article class=\"card\"") == 20);
-  CHECK(count(p3->body, "<article class=\"card\"") == 5);
+  CHECK(occurrences(p2->body, "<article class=\"card\"") == 20);
+  CHECK(occurrences(p3->body, "<article class=\"card\"") == 5);
   // Links use /page/N, which a static export can serve; ?page=N gives the same page.
   CHECK(p1->body.find("href=\"/page/2\"") != std::string::npos);
   CHECK(p2->body.find("href=\"/\"") != std::string::npos);  // newer: page 1 is "/"
@@ -264,7 +257,7 @@ TEST_CASE("listings paginate 20 a page", "[integration][serve]") {
   auto odd = get(server, "/tags/odd/page/2");
   REQUIRE(odd);
   CHECK(odd->status == 200);
-  CHECK(count(odd->body, "<article class=\"card\"") == 3);           // 23 odd stories: 20 + 3
+  CHECK(occurrences(odd->body, "<article class=\"card\"") == 3);           // 23 odd stories: 20 + 3
   CHECK(odd->body.find("href=\"/tags/odd\"") != std::string::npos);  // back to page 1
   CHECK(get(server, "/tags/odd?page=2")->body == odd->body);
   CHECK(get(server, "/tags/odd/page/3")->status == 404);
@@ -278,7 +271,7 @@ TEST_CASE("tag pages", "[integration][serve]") {
   REQUIRE(r);
   CHECK(r->status == 200);
   CHECK(r->body.find("city council") != std::string::npos);
-  CHECK(count(r->body, "<article class=\"card\"") == 4);  // four demo stories carry it
+  CHECK(occurrences(r->body, "<article class=\"card\"") == 4);  // four demo stories carry it
   CHECK(r->body.find("rel=\"canonical\" href=\"" + server.url() + "/tags/city%20council\"") !=
         std::string::npos);
   CHECK(r->body.find("href=\"/tags/city%20council/feed.xml\"") != std::string::npos);
