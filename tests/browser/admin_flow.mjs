@@ -15,7 +15,17 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+
+// Installed by `make test-deps` (npm ci in tests/browser); say so rather than print a
+// bare module-resolution error.
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch (e) {
+  console.error(`cannot load playwright-core (${e.code ?? e.message}): run \`make test-deps\`, `
+    + 'or `npm ci` in tests/browser');
+  process.exit(1);
+}
 
 const CHROMIUM = '/usr/bin/chromium';
 const USERNAME = 'admin';
@@ -108,7 +118,7 @@ function isoSeconds(ms) {
 }
 
 async function shot(page, name, options = {}) {
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true, ...options });
+  await page.screenshot({ path: join(screenshotDir, `admin-${name}.png`), fullPage: true, ...options });
 }
 
 // Clicks a submit button and waits for the page the browser ends up on (after any 303).
