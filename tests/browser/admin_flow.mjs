@@ -198,7 +198,7 @@ async function flow(server, userDataDir) {
     assert.equal(response.status(), 200);
     const demoRows = await page.locator('.admin-table tbody tr').count();
     assert.ok(demoRows >= 2, `the admin list shows ${demoRows} articles; the demo has more`);
-    await shot(page, '02-admin-list');
+    await shot(page, '02-list');
 
     say('picking a demo article and its tags from the home page');
     await page.goto(`${base}/`);
@@ -287,7 +287,7 @@ async function flow(server, userDataDir) {
     assert.equal(new URL(page.url()).pathname, `/admin/articles/${slug}/preview`);
     await page.locator('.preview-banner').waitFor();
     assert.equal((await page.locator('article h1').innerText()).trim(), newTitle);
-    await shot(page, '06-preview');
+    await shot(page, '05-preview');
 
     say('scheduling an article a few seconds ahead');
     const scheduledSlug = 'browser-test-scheduled';
@@ -315,6 +315,7 @@ async function flow(server, userDataDir) {
     await page.goto(`${base}/admin`);
     const scheduledRow = page.locator('.admin-table tbody tr', { has: page.locator(`a[href="/admin/articles/${scheduledSlug}/edit"]`) });
     assert.equal((await scheduledRow.locator('.status').innerText()).trim().toLowerCase(), 'scheduled');
+    await shot(page, '06-list-scheduled');
 
     say('it appears by itself once its time has come');
     const deadline = dueMs + SCHEDULE_GRACE_MS;
@@ -339,7 +340,7 @@ async function flow(server, userDataDir) {
     await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Delete…' }).click()]);
     assert.equal(new URL(page.url()).pathname, `/admin/articles/${scheduledSlug}/delete`);
     assert.ok((await page.locator('.delete-title').innerText()).includes(scheduledTitle));
-    await shot(page, '05-delete-confirm');
+    await shot(page, '07-delete-confirm');
     response = await submit(page, page.getByRole('button', { name: 'Delete', exact: true }));
     assert.equal(new URL(page.url()).pathname, '/admin', `deleting led to ${page.url()}`);
     assert.equal((await page.locator('.form-notice').innerText()).trim(), 'Deleted.');
@@ -354,7 +355,7 @@ async function flow(server, userDataDir) {
 
     say('the list and the form fit a phone');
     await page.setViewportSize(PHONE);
-    for (const [path, name] of [['/admin', '07-admin-list-phone'], [`/admin/articles/${slug}/edit`, '08-edit-form-phone']]) {
+    for (const [path, name] of [['/admin', '08-list-phone'], [`/admin/articles/${slug}/edit`, '09-edit-form-phone']]) {
       await page.goto(base + path);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= PHONE.width, `${path} is ${width}px wide on a ${PHONE.width}px phone`);
@@ -363,9 +364,9 @@ async function flow(server, userDataDir) {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.goto(`${base}/admin`);
-    await shot(page, '09-admin-list-dark');
+    await shot(page, '10-list-dark');
     await page.goto(`${base}/admin/articles/${slug}/edit`);
-    await shot(page, '10-edit-form-dark');
+    await shot(page, '11-edit-form-dark');
     await page.emulateMedia({ colorScheme: 'light' });
 
     say('signing out ends the session');
