@@ -38,6 +38,8 @@ const START_TIMEOUT_MS = 60_000;
 const SCHEDULE_LEAD_MS = 8_000;
 const SCHEDULE_GRACE_MS = 30_000;
 const PHONE = { width: 390, height: 844 };
+// Below the TIMEOUT CTest gives the test (CMakeLists.txt).
+const OVERALL_TIMEOUT_MS = 240_000;
 
 const [binaryArg, screenshotArg] = process.argv.slice(2);
 if (!binaryArg || !screenshotArg) {
@@ -384,26 +386,46 @@ async function flow(server, userDataDir) {
 
 // ---------- main ----------
 
+// What an interrupted run (Ctrl-C, a CI job cancelled) must still clean up.
+const cleanup = { dir: null, server: null };
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    console.error(`\nINTERRUPTED by ${signal} while ${step}`);
+    cleanup.server?.child.kill('SIGKILL');
+    if (cleanup.dir) rmSync(cleanup.dir, { recursive: true, force: true });
+    process.exit(1);
+  });
+}
+
 async function main() {
   assert.ok(existsSync(binary), `no gazette binary at ${binary}`);
   assert.ok(existsSync(CHROMIUM), `no browser at ${CHROMIUM} (apt-get install chromium)`);
   mkdirSync(screenshotDir, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'gazette-browser-'));
+  cleanup.dir = dir;
   let server = null;
   let failed = false;
+  let timer;
   try {
     const dbPath = join(dir, 'site.db');
     say('starting the server on a new database with the demo content');
     server = await startServer(dbPath);
+    cleanup.server = server;
     say('setting a known admin password');
     setPassword(dbPath);
     const profile = join(dir, 'profile');
     mkdirSync(profile);
-    await flow(server, profile);
+    // Fail with a message (and clean up) before CTest's own timeout kills us silently.
+    const overall = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the whole flow took over ${OVERALL_TIMEOUT_MS} ms`)),
+        OVERALL_TIMEOUT_MS);
+    });
+    await Promise.race([flow(server, profile), overall]);
   } catch (e) {
     failed = true;
     console.error(`\nFAILED while ${step}:\n${e.stack ?? e}`);
   } finally {
+    clearTimeout(timer);
     if (server) {
       const status = await stopServer(server);
       const log = server.log();
