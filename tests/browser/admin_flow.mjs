@@ -81,7 +81,10 @@ function startServer(dbPath) {
       clearTimeout(timer);
       reject(new Error(`the server exited before listening (status ${code}, signal ${signal})`));
     });
-  }).catch((e) => { stopServer(server); throw e; });
+  }).catch(async (e) => {
+    await stopServer(server);
+    throw new Error(`${e.message}; its log:\n${log.split('\n').slice(-40).join('\n')}`);
+  });
 }
 
 // SIGTERM, then SIGKILL if it has not gone within 15 s. Resolves to the exit status.
