@@ -12,7 +12,7 @@ BUILD_PACKAGES := cmake g++ make pkg-config libcpp-httplib-dev libkainjow-mustac
 # serve an exported site, a feed parser and an XML checker for the feed tests.
 TEST_PACKAGES := chromium fonts-dejavu-core nginx-light python3-feedparser libxml2-utils
 
-.PHONY: all deps test-deps build build-asan run test test-release test-asan clean format
+.PHONY: all deps test-deps test-packages node-deps build build-asan run test test-release test-asan clean format
 
 all: build
 
@@ -34,8 +34,29 @@ endef
 deps:
 	$(call install_missing,$(BUILD_PACKAGES))
 
-test-deps: deps
+# The browser test (tests/browser) needs node and npm: Debian's only when there are none
+# (machines often have a newer node from elsewhere), then its pinned npm packages,
+# installed again only when the lock file is newer than the last install. One chain,
+# so apt never runs twice at once under make -j.
+BROWSER_TEST_DIR := tests/browser
+
+test-deps: $(BROWSER_TEST_DIR)/node_modules/.package-lock.json
+
+test-packages: deps
 	$(call install_missing,$(TEST_PACKAGES))
+
+node-deps: test-packages
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+	  echo "Installing Debian packages: nodejs npm"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	fi
+
+# npm ci writes node_modules/.package-lock.json last: its date is the install's.
+$(BROWSER_TEST_DIR)/node_modules/.package-lock.json: $(BROWSER_TEST_DIR)/package-lock.json \
+    $(BROWSER_TEST_DIR)/package.json | node-deps
+	cd $(BROWSER_TEST_DIR) && npm ci --no-audit --no-fund
+	@touch $@
 
 build: deps
 	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
