@@ -147,7 +147,10 @@ void send_form(App& app, httplib::Response& res, int status, const Editor& edito
     put(form, "action", data("/admin/articles/" + slug));
     put(form, "preview_url", data("/admin/articles/" + slug + "/preview"));
     put(form, "delete_url", data("/admin/articles/" + slug + "/delete"));
-    put(form, "view_url", data("/articles/" + slug));
+    // With the time of the last save: a browser that kept the page (max-age) fetches it
+    // anew after a save. The server's page cache ignores the parameter.
+    put(form, "view_url",
+        data("/articles/" + slug + "?saved=" + url_encode_segment(stored->updated_at)));
     put(form, "is_public",
         data(is_public(to_string(stored->article.status), stored->article.published_at, now)));
     put(form, "submit", data("Save"));
@@ -313,11 +316,17 @@ void admin_list(App& app, const httplib::Request& req, httplib::Response& res) {
     put(item, "slug", data(a.slug));
     put(item, "edit_url", data(edit_url(a.slug)));
     put(item, "preview_url", data("/admin/articles/" + a.slug + "/preview"));
-    put(item, "view_url", data("/articles/" + a.slug));
+    put(item, "view_url",
+        data("/articles/" + a.slug + "?saved=" + url_encode_segment(a.updated_at)));
     put(item, "is_public", data(is_public(a.status, a.published_at, now)));
     put(item, "status", data(status_label(a.status, a.published_at, now)));
     put(item, "date_iso", data(a.published_at));
-    put(item, "date_human", data(a.published_at.empty() ? "" : human_date(a.published_at)));
+    std::string when = a.published_at.empty() ? "" : human_date(a.published_at);
+    // A scheduled article's hour matters: it goes out by itself at that time.
+    if (a.status == "published" && a.published_at > now) {
+      when += ", " + a.published_at.substr(11, 5) + " UTC";
+    }
+    put(item, "date_human", data(std::move(when)));
     put(item, "author", data(a.author));
     put(item, "tags_text", data(join_commas(a.tags)));
   }
