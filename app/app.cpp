@@ -18,22 +18,24 @@ std::vector<db::TagCount> NavTagsCache::last() {
   return tags_;
 }
 
-std::optional<std::int64_t> ListingCounts::find(const std::string& tag, std::uint64_t generation) {
+std::optional<std::int64_t> ListingCounts::find(const std::string& tag, std::uint64_t generation,
+                                                std::int64_t stamp) {
   std::lock_guard lock(mutex_);
   if (generation != generation_) return std::nullopt;
   auto it = totals_.find(tag);
-  if (it == totals_.end()) return std::nullopt;
-  return it->second;
+  if (it == totals_.end() || it->second.stamp != stamp) return std::nullopt;
+  return it->second.total;
 }
 
-void ListingCounts::store(const std::string& tag, std::uint64_t generation, std::int64_t total) {
+void ListingCounts::store(const std::string& tag, std::uint64_t generation, std::int64_t stamp,
+                          std::int64_t total) {
   std::lock_guard lock(mutex_);
   if (generation < generation_) return;
   if (generation > generation_ || totals_.size() >= kMaxEntries) {
     totals_.clear();
     generation_ = generation;
   }
-  totals_[tag] = total;
+  totals_[tag] = Count{stamp, total};
 }
 
 }  // namespace gazette

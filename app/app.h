@@ -43,17 +43,27 @@ class NavTagsCache {
 };
 
 // How many public articles the home listing ("") and each tag's listing have, per
-// content generation, so that paginating a listing counts it once. Thread-safe.
+// content generation, so that paginating a listing counts it once. Each count carries
+// the content stamp (db::content_stamp) of the snapshot that counted it and is given
+// only to a snapshot with the same stamp: the generation moves on just after a write
+// commits, and a page rendered in between must not pair its own articles with another
+// state's count. Thread-safe.
 class ListingCounts {
  public:
-  std::optional<std::int64_t> find(const std::string& tag, std::uint64_t generation);
-  void store(const std::string& tag, std::uint64_t generation, std::int64_t total);
+  std::optional<std::int64_t> find(const std::string& tag, std::uint64_t generation,
+                                   std::int64_t stamp);
+  void store(const std::string& tag, std::uint64_t generation, std::int64_t stamp,
+             std::int64_t total);
 
  private:
+  struct Count {
+    std::int64_t stamp;
+    std::int64_t total;
+  };
   static constexpr std::size_t kMaxEntries = 10'000;  // tags; beyond it, start again
   std::mutex mutex_;
   std::uint64_t generation_ = 0;
-  std::unordered_map<std::string, std::int64_t> totals_;
+  std::unordered_map<std::string, Count> totals_;
 };
 
 struct App {

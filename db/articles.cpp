@@ -284,6 +284,11 @@ std::vector<std::string> public_slugs(Connection& c, std::string_view now) {
   return out;
 }
 
+std::int64_t content_stamp(Connection& c) {
+  StatementUse q(c.cached("SELECT n FROM content_stamp"));
+  return q->step() ? q->int64(0) : 0;
+}
+
 std::int64_t count_all(Connection& c) {
   return c.query_int("SELECT count(*) FROM articles").value_or(0);
 }

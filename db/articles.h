@@ -141,6 +141,8 @@ std::vector<RelatedLink> related_public(Connection& c, std::int64_t id, std::str
 std::vector<TagCount> top_tags(Connection& c, std::string_view now, int limit);
 // Every article, drafts included.
 std::int64_t count_all(Connection& c);
+// The content stamp (schema migration 4): changes with every write to an article.
+std::int64_t content_stamp(Connection& c);
 // The slugs of every public article, newest first.
 std::vector<std::string> public_slugs(Connection& c, std::string_view now);
 

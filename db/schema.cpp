@@ -252,6 +252,22 @@ CREATE TABLE login_failures (
 ) STRICT;
 CREATE INDEX login_failures_by_key ON login_failures (key, at);
 
+-- A number that changes with every write to `articles`, read inside a page's read
+-- snapshot (db::content_stamp): a cached listing count (app.h, ListingCounts) is used
+-- only by a snapshot with the same number, so a page never shows the count of one
+-- state of the site and the articles of another.
+CREATE TABLE content_stamp (n INTEGER NOT NULL) STRICT;
+INSERT INTO content_stamp (n) VALUES (0);
+CREATE TRIGGER articles_stamp_insert AFTER INSERT ON articles BEGIN
+  UPDATE content_stamp SET n = n + 1;
+END;
+CREATE TRIGGER articles_stamp_update AFTER UPDATE ON articles BEGIN
+  UPDATE content_stamp SET n = n + 1;
+END;
+CREATE TRIGGER articles_stamp_delete AFTER DELETE ON articles BEGIN
+  UPDATE content_stamp SET n = n + 1;
+END;
+
 -- The admin's list (db/editing.cpp, list_all): every article, undated drafts first, then
 -- newest first. Without it each page of the list sorted every article.
 CREATE INDEX articles_admin ON articles (published_at IS NOT NULL, published_at DESC, id DESC);

@@ -132,6 +132,18 @@ std::optional<std::int64_t> Connection::query_int(std::string_view sql) {
   return s.int64(0);
 }
 
+ReadTransaction::ReadTransaction(Connection& c) : c_(c) {
+  c_.exec("BEGIN");
+}
+
+ReadTransaction::~ReadTransaction() {
+  // Nothing was written, so there is nothing to keep: ending it either way is the same,
+  // and an error here (the transaction already ended) changes nothing.
+  if (!sqlite3_get_autocommit(c_.handle())) {
+    sqlite3_exec(c_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+}
+
 Transaction::Transaction(Connection& c) : c_(c) {
   c_.exec("BEGIN IMMEDIATE");
 }

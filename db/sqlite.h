@@ -134,6 +134,21 @@ class Connection {
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
 };
 
+// A read snapshot: every query from the first one to the destructor sees the database
+// as of that first query, whatever other connections commit meanwhile (WAL). A page
+// that makes several queries (a listing and its count, an article and its sidebar)
+// then never mixes two states of the site.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Connection& c);
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+  ~ReadTransaction();
+
+ private:
+  Connection& c_;
+};
+
 // A write transaction: BEGIN IMMEDIATE in the constructor (so the write lock is taken
 // up front and busy_timeout applies there, not at a later upgrade that could deadlock),
 // ROLLBACK in the destructor unless commit() was called.

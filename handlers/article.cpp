@@ -114,6 +114,7 @@ RenderedPage render_article_page(App& app, db::Connection& c, const std::string&
 void article_page(App& app, const httplib::Request& req, httplib::Response& res) {
   std::string now = app.now();
   auto c = app.pool.acquire();
+  db::ReadTransaction snapshot(*c);  // one state of the site for the whole page
   send_rendered(res, render_article(app, *c, now, req.matches[1]));
 }
 

@@ -138,12 +138,14 @@ RenderedPage render_feed(App& app, db::Connection& c, const std::string& now,
 void feed(App& app, const httplib::Request& /*req*/, httplib::Response& res) {
   std::string now = app.now();
   auto c = app.pool.acquire();
+  db::ReadTransaction snapshot(*c);  // one state of the site for the whole page
   send_rendered(res, render_feed(app, *c, now, ""));
 }
 
 void tag_feed(App& app, const httplib::Request& req, httplib::Response& res) {
   std::string now = app.now();
   auto c = app.pool.acquire();
+  db::ReadTransaction snapshot(*c);  // one state of the site for the whole page
   send_rendered(res, render_feed(app, *c, now, req.matches[1]));
 }
 

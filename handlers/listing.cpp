@@ -82,9 +82,10 @@ RenderedPage render_listing(App& app, db::Connection& c, const std::string& now,
 
 RenderedPage render_home(App& app, db::Connection& c, const std::string& now, int page) {
   std::uint64_t generation = app.content_generation();
-  auto list =
-      db::list_public(c, now, kPageSize, (page - 1) * kPageSize, app.counts.find("", generation));
-  app.counts.store("", generation, list.total);
+  std::int64_t stamp = db::content_stamp(c);
+  auto list = db::list_public(c, now, kPageSize, (page - 1) * kPageSize,
+                              app.counts.find("", generation, stamp));
+  app.counts.store("", generation, stamp, list.total);
   return render_listing(app, c, now, list, page, "/", "");
 }
 
@@ -101,9 +102,10 @@ RenderedPage render_tag(App& app, db::Connection& c, const std::string& now, con
     return out;
   }
   std::uint64_t generation = app.content_generation();
+  std::int64_t stamp = db::content_stamp(c);
   auto list = db::list_public_by_tag(c, lower, now, kPageSize, (page - 1) * kPageSize,
-                                     app.counts.find(lower, generation));
-  app.counts.store(lower, generation, list.total);
+                                     app.counts.find(lower, generation, stamp));
+  app.counts.store(lower, generation, stamp, list.total);
   if (list.total == 0) {
     return render_error(app, now, base, 404, "No published article has the tag \"" + lower + "\".");
   }

@@ -107,6 +107,7 @@ void search_page(App& app, const httplib::Request& req, httplib::Response& res) 
   }
   std::string now = app.now();
   auto c = app.pool.acquire();
+  db::ReadTransaction snapshot(*c);  // one state of the site for the whole page
   send_rendered(res, render_search(app, *c, now, req.get_param_value("q"), *page));
 }
 

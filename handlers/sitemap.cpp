@@ -77,6 +77,7 @@ RenderedPage render_robots(App& app) {
 void sitemap(App& app, const httplib::Request& /*req*/, httplib::Response& res) {
   std::string now = app.now();
   auto c = app.pool.acquire();
+  db::ReadTransaction snapshot(*c);  // one state of the site for the whole page
   send_rendered(res, render_sitemap(app, *c, now));
 }
 

@@ -21,6 +21,7 @@ void tag_page(App& app, const httplib::Request& req, httplib::Response& res) {
   }
   std::string now = app.now();
   auto c = app.pool.acquire();
+  db::ReadTransaction snapshot(*c);  // one state of the site for the whole page
   send_rendered(res, render_tag(app, *c, now, tag, *page));
 }
 
