@@ -9,10 +9,13 @@ BUILD_PACKAGES := cmake g++ make pkg-config libcpp-httplib-dev libkainjow-mustac
 	libsqlite3-dev libspdlog-dev catch2 libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libsodium-dev zlib1g-dev libbrotli-dev
 # What the tests need beyond the build: a real browser for the browser tests, nginx to
-# serve an exported site, a feed parser and an XML checker for the feed tests.
-TEST_PACKAGES := chromium fonts-dejavu-core nginx-light python3-feedparser libxml2-utils
+# serve an exported site, a feed parser and an XML checker for the feed tests, clang and
+# its runtime for the libFuzzer targets.
+TEST_PACKAGES := chromium fonts-dejavu-core nginx-light python3-feedparser libxml2-utils \
+	clang libclang-rt-14-dev
 
-.PHONY: all deps test-deps test-packages node-deps build build-asan run test test-release test-asan clean format
+.PHONY: all deps test-deps test-packages node-deps build build-asan build-fuzz run test test-release \
+	test-asan test-fuzz fuzz clean format
 
 all: build
 
@@ -69,10 +72,12 @@ build-asan: deps
 run: build
 	./build/gazette serve
 
-# Every test twice: on the Release build users run, and under ASan + UBSan.
+# Every test twice: on the Release build users run, and under ASan + UBSan; then a short
+# run of every fuzz target.
 test: test-deps
 	$(MAKE) --no-print-directory test-release
 	$(MAKE) --no-print-directory test-asan
+	$(MAKE) --no-print-directory test-fuzz
 
 test-release: build
 	cd build && ctest --output-on-failure -j 2
@@ -81,8 +86,44 @@ test-asan: build-asan
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j 2
 
+# libFuzzer targets (tests/fuzz/fuzz_*.cpp) over the parsers that take outside input,
+# built with clang, ASan and UBSan. Each has a committed seed corpus in
+# tests/fuzz/corpus/NAME.
+FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.cpp)))
+FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_SECONDS ?= 300
+
+build-fuzz: test-deps
+	cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DGAZETTE_FUZZ=ON -DGAZETTE_TESTS=OFF
+	cmake --build build-fuzz -j $(JOBS) --target $(FUZZ_TARGETS)
+
+# $(call run_fuzz,SECONDS,NEW_INPUTS_DIR): every target in turn; the committed corpus is
+# read, never written; a crash leaves its input in build-fuzz/ and fails.
+define run_fuzz
+	@for t in $(FUZZ_TARGETS); do \
+	  name=$${t#fuzz_}; new="$(2)/$$name"; mkdir -p "$$new"; \
+	  echo "fuzzing $$name for $(1) s"; \
+	  ./build-fuzz/$$t -max_total_time=$(1) -max_len=65536 -timeout=10 -print_final_stats=1 \
+	    -artifact_prefix=build-fuzz/$$name- "$$new" tests/fuzz/corpus/$$name \
+	    >build-fuzz/$$name.log 2>&1 || { tail -40 build-fuzz/$$name.log; exit 1; }; \
+	  grep -h 'stat::number_of_executed_units' build-fuzz/$$name.log | sed "s/^/  /"; \
+	done
+endef
+
+# Part of `make test`: seconds each, new inputs thrown away.
+test-fuzz: build-fuzz
+	@rm -rf build-fuzz/smoke
+	$(call run_fuzz,$(FUZZ_SMOKE_SECONDS),build-fuzz/smoke)
+	@rm -rf build-fuzz/smoke
+
+# Longer (FUZZ_SECONDS each, 5 minutes by default); new inputs are kept in
+# build-fuzz/corpus/NAME, to be minimised into tests/fuzz/corpus/NAME with -merge=1.
+fuzz: build-fuzz
+	$(call run_fuzz,$(FUZZ_SECONDS),build-fuzz/corpus)
+
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
