@@ -36,6 +36,7 @@ constexpr Route kGetRoutes[] = {
     {R"(/sitemap\.xml)", sitemap},
     {R"(/robots\.txt)", robots},
     {"/search", search_page},
+    {R"(/api/articles/([^/]+))", api_article},
 };
 
 // A printable copy of `s` for a log line: control characters (a decoded %0A could

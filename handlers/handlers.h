@@ -19,5 +19,6 @@ void tag_feed(App& app, const httplib::Request& req, httplib::Response& res);
 void sitemap(App& app, const httplib::Request& req, httplib::Response& res);
 void robots(App& app, const httplib::Request& req, httplib::Response& res);
 void search_page(App& app, const httplib::Request& req, httplib::Response& res);
+void api_article(App& app, const httplib::Request& req, httplib::Response& res);
 
 }  // namespace gazette
