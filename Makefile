@@ -9,8 +9,10 @@ BUILD_PACKAGES := cmake g++ make pkg-config libcpp-httplib-dev libkainjow-mustac
 	libsqlite3-dev libspdlog-dev catch2 libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libsodium-dev zlib1g-dev libbrotli-dev
 # What the tests need beyond the build: a real browser for the browser tests, nginx to
-# serve an exported site, a feed parser and an XML checker for the feed tests.
-TEST_PACKAGES := chromium fonts-dejavu-core nginx-light python3-feedparser libxml2-utils
+# serve an exported site, a feed parser and an XML checker for the feed tests; WordNet's
+# noun definitions, the labelled corpus of the related-articles evaluation.
+TEST_PACKAGES := chromium fonts-dejavu-core nginx-light python3-feedparser libxml2-utils \
+	wordnet-base
 
 .PHONY: all deps test-deps build build-asan run test test-release test-asan clean format
 

@@ -338,7 +338,7 @@ with progress on stderr. Lists are otherwise kept up to date by every write.
 Weights (also for serve and import; each also from GAZETTE_RELATED_<NAME>; see the
 README's "Related articles" for what they do; changing one rebuilds every list at
 the next write):
-  --related-min-score X     threshold, 0 to 1 (default 0.12)
+  --related-min-score X     threshold, 0 to 1 (default 0.1)
   --related-title-weight X  weight of a title word against a body word (default 3)
   --related-tag-boost X     weight of a shared tag (default 1; 0 ignores tags)
   --related-recency X       the most a score loses to distance in time (default 0.1)

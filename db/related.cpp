@@ -149,7 +149,9 @@ Vector make_vector(const std::vector<std::pair<std::int64_t, double>>& tf,
   const bool cap = n >= 20;  // on a tiny store every word is "common"
   for (const auto& [key, f] : tf) {
     std::int64_t df = df_of(key);
-    if (cap && static_cast<double>(df) > w.max_df * static_cast<double>(n)) continue;
+    // A word no other article had when the statistics were taken relates to nothing:
+    // kept, it would only crowd out the words that can.
+    if (df < 2 || (cap && static_cast<double>(df) > w.max_df * static_cast<double>(n))) continue;
     words.push_back({(1.0 + std::log(f)) * idf(df, n), key});
   }
   std::size_t keep = std::min(words.size(), static_cast<std::size_t>(std::max(w.terms, 0)));
@@ -411,6 +413,13 @@ void offer(Connection& c, std::int64_t b, const Ranked& a, const State& st,
   store_list(c, b, l, w);
 }
 
+// False on a database older than migration 5 (only the migration tests write there):
+// its lists are rebuilt at the first write after the migration (no statistics yet).
+bool has_engine(Connection& c) {
+  StatementUse q(c.cached("SELECT 1 FROM sqlite_schema WHERE name = 'related_meta'"));
+  return q->step();
+}
+
 bool needs_rebuild(Connection& c, const RelatedWeights& w) {
   auto weights = meta(c, "weights");
   if (!weights || *weights != weights_text(w)) return true;
@@ -434,6 +443,7 @@ const RelatedWeights& related_weights() {
 void refresh_related(Connection& c, const std::vector<std::int64_t>& ids,
                      const std::function<void(std::size_t, std::size_t)>& progress) {
   const RelatedWeights& w = g_weights;
+  if (!has_engine(c)) return;
   if (needs_rebuild(c, w)) {
     rebuild_all_related(c, progress);
     return;
@@ -509,6 +519,7 @@ void refresh_related(Connection& c, const std::vector<std::int64_t>& ids,
 
 void forget_related(Connection& c, std::int64_t id) {
   const RelatedWeights& w = g_weights;
+  if (!has_engine(c)) return;
   StatementUse del_terms(c.cached("DELETE FROM related_terms WHERE article_id = ?"));
   del_terms->bind(1, id).run();
   StatementUse no_candidate(
@@ -573,6 +584,7 @@ void parallel_for(std::size_t n, const std::function<void(std::size_t)>& fn,
 void rebuild_all_related(Connection& c,
                          const std::function<void(std::size_t, std::size_t)>& progress) {
   const RelatedWeights& w = g_weights;
+  if (!has_engine(c)) return;
   // 1. Read every article, tokenizing in batches on every core. Terms are interned to
   //    dense numbers so that a term frequency takes 8 bytes.
   struct Doc {

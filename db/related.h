@@ -43,7 +43,7 @@ struct RelatedWeights {
   double tag_boost = 1.0;     // weight of each tag dimension, times the tag's IDF
   double max_df = 0.5;        // a term in more than this share of articles is ignored
   int terms = 24;             // words kept per article (the heaviest by TF-IDF)
-  double min_score = 0.12;    // threshold: below it, an article is not related
+  double min_score = 0.1;     // threshold: below it, an article is not related
   double recency = 0.1;       // the most the score loses to distance in time (0: off)
   double recency_days = 365;  // ... reaching 63% of that loss at this many days apart
   bool operator==(const RelatedWeights&) const = default;
