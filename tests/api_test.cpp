@@ -47,6 +47,7 @@ void seed(const std::string& path) {
               "2026-01-05T00:00:00Z"),
   };
   articles[0].tags = {"weather", "coast"};
+  articles[4].tags = {"politics"};
   for (auto& a : articles) REQUIRE(gazette::normalize_and_validate(a, now).empty());
   REQUIRE(std::holds_alternative<gazette::db::SaveResult>(
       gazette::db::save_articles(*opened.connection, articles, now)));

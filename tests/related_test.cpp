@@ -260,8 +260,18 @@ TEST_CASE("related by content: similar text relates, unrelated text stays out", 
                 "The mayor and the council voted the housing budget; ward rates rise.", {"lima"}),
           story("concert", "Festival concert fills the theatre",
                 "Artists and music fans filled the theatre for the festival concert stage.",
-                {"lima"})});
-    CHECK(related_slugs(*c, "budget").empty());
+                {"lima"}),
+          story("rates", "Council rates and the housing budget",
+                "The council's budget for housing: the mayor says rates rise in every ward.", {}),
+          story("stage", "Theatre festival: artists on stage",
+                "Music fans and artists at the theatre festival; a concert on the stage.", {})});
+    {
+      db::Transaction tx(*c);
+      db::rebuild_all_related(*c);  // statistics over all six
+      tx.commit();
+    }
+    CHECK(related_slugs(*c, "budget") == std::vector<std::string>{"rates"});
+    CHECK(related_slugs(*c, "concert") == std::vector<std::string>{"stage"});
   }
   SECTION("the explanation names the shared terms") {
     auto why = db::related_explained(*c, id_of(*c, "flood-1"));
