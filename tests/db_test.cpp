@@ -240,7 +240,8 @@ TEST_CASE("related lists: pins first, shared tags, never self or drafts", "[db][
     REQUIRE(normalize_and_validate(x, "2026-06-01T00:00:00Z").empty());
     return x;
   };
-  auto pinned = unlike(story("pinned", "2026-01-01T00:00:00Z", {"other"}), "Harbour ferry timetable");
+  auto pinned =
+      unlike(story("pinned", "2026-01-01T00:00:00Z", {"other"}), "Harbour ferry timetable");
   auto a = story("a", "2026-01-02T00:00:00Z", {"x", "y"});
   a.related = {"pinned"};
   auto b = story("b", "2026-01-03T00:00:00Z", {"x", "y"});
