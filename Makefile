@@ -9,10 +9,11 @@ BUILD_PACKAGES := cmake g++ make pkg-config libcpp-httplib-dev libkainjow-mustac
 	libsqlite3-dev libspdlog-dev catch2 libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libsodium-dev zlib1g-dev libbrotli-dev
 # What the tests need beyond the build: a real browser for the browser tests, nginx to
-# serve an exported site, a feed parser and an XML checker for the feed tests, clang and
-# its runtime for the libFuzzer targets.
+# serve an exported site, a feed parser and an XML checker for the feed tests; WordNet's
+# noun definitions, the labelled corpus of the related-articles evaluation; clang and its
+# runtime for the libFuzzer targets.
 TEST_PACKAGES := chromium fonts-dejavu-core nginx-light python3-feedparser libxml2-utils \
-	clang libclang-rt-14-dev
+	wordnet-base clang libclang-rt-14-dev
 
 .PHONY: all deps test-deps test-packages node-deps build build-asan build-fuzz run test test-release \
 	test-asan test-fuzz fuzz clean format

@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
     std::cout << gazette::help_text(inv.command);
     return 0;
   }
+  // Before any command starts a thread: every write of related lists uses them.
+  gazette::db::set_related_weights(inv.config.related);
   if (inv.command == "serve") {
     if (!inv.args.empty()) {
       std::cerr << "gazette: serve takes no arguments (got \"" << inv.args.front() << "\")\n";
@@ -38,6 +40,7 @@ int main(int argc, char** argv) {
   if (inv.command == "export") return gazette::run_export(inv);
   if (inv.command == "backup") return gazette::run_backup(inv);
   if (inv.command == "user") return gazette::run_user(inv);
+  if (inv.command == "related") return gazette::run_related(inv);
   std::cerr << "gazette: the " << inv.command << " command is not available in this version yet\n";
   return 1;
 }

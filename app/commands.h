@@ -6,11 +6,12 @@
 
 namespace gazette {
 
-int run_serve(const Invocation& inv);   // app/serve.cpp
-int run_user(const Invocation& inv);    // app/user_command.cpp
-int run_backup(const Invocation& inv);  // app/backup_command.cpp
-int run_import(const Invocation& inv);  // app/import_command.cpp
-int run_dump(const Invocation& inv);    // app/dump_command.cpp
-int run_export(const Invocation& inv);  // app/export_command.cpp
+int run_serve(const Invocation& inv);    // app/serve.cpp
+int run_user(const Invocation& inv);     // app/user_command.cpp
+int run_backup(const Invocation& inv);   // app/backup_command.cpp
+int run_import(const Invocation& inv);   // app/import_command.cpp
+int run_dump(const Invocation& inv);     // app/dump_command.cpp
+int run_export(const Invocation& inv);   // app/export_command.cpp
+int run_related(const Invocation& inv);  // app/related_command.cpp
 
 }  // namespace gazette

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "app/version.h"
@@ -10,6 +12,8 @@
 namespace gazette {
 
 namespace {
+
+using db::RelatedWeights;
 
 const std::vector<std::string> kCommands = {"serve",  "import", "dump",    "export",
                                             "backup", "user",   "related", "check"};
@@ -137,7 +141,37 @@ const std::vector<OptionSpec>& option_specs() {
          return std::string();
        }},
   };
-  return specs;
+  // The related-articles weights (db/related.h), for every command that writes lists.
+  static const std::vector<OptionSpec> with_related = [] {
+    std::vector<OptionSpec> all = specs;
+    const std::vector<std::string> writers = {"serve", "import", "related"};
+    auto real = [](double RelatedWeights::*field, double min, double max) {
+      return [field, min, max](Config& c, const std::string& v) {
+        char* end = nullptr;
+        double x = std::strtod(v.c_str(), &end);
+        if (v.empty() || *end != '\0' || !(x >= min && x <= max)) {
+          char range[64];
+          std::snprintf(range, sizeof range, "from %g to %g", min, max);
+          return std::string("expects a number ") + range + " (got \"" + v + "\")";
+        }
+        c.related.*field = x;
+        return std::string();
+      };
+    };
+    using W = RelatedWeights;
+    all.push_back({"--related-min-score", true, writers, real(&W::min_score, 0, 1)});
+    all.push_back({"--related-title-weight", true, writers, real(&W::title, 0, 100)});
+    all.push_back({"--related-tag-boost", true, writers, real(&W::tag_boost, 0, 100)});
+    all.push_back({"--related-recency", true, writers, real(&W::recency, 0, 1)});
+    all.push_back({"--related-terms", true, writers, [](Config& c, const std::string& v) {
+                     return parse_int(v, 1, 1000, c.related.terms);
+                   }});
+    all.push_back({"--rebuild", false, {"related"}, [](Config& c, const std::string& v) {
+                     return parse_bool(v, c.rebuild);
+                   }});
+    return all;
+  }();
+  return with_related;
 }
 
 bool applies(const OptionSpec& spec, const std::string& command) {
@@ -272,6 +306,7 @@ Options (each also from a GAZETTE_<FLAG> variable, e.g. GAZETTE_PORT; a flag win
   --access-log FILE|-  where access lines go (default -: stderr, with the log)
   --base-url URL       public URL of the site, for canonical links (default http://HOST:PORT)
   --secure-cookies     mark session cookies Secure (behind a TLS proxy)
+  --related-*          related-articles weights (see gazette related --help)
 )";
   }
   if (command == "import") {
@@ -294,7 +329,23 @@ Options (each also from a GAZETTE_<FLAG> variable, e.g. GAZETTE_PORT; a flag win
            "[--password-stdin]\n       | user remove NAME | user list      (each with [--db "
            "PATH])\n";
   }
-  if (command == "related" || command == "check") {
+  if (command == "related") {
+    return R"(Usage: gazette related --rebuild [--db PATH] [weights]
+
+Recomputes the term statistics and every article's related list, on every core,
+with progress on stderr. Lists are otherwise kept up to date by every write.
+
+Weights (also for serve and import; each also from GAZETTE_RELATED_<NAME>; see the
+README's "Related articles" for what they do; changing one rebuilds every list at
+the next write):
+  --related-min-score X     threshold, 0 to 1 (default 0.1)
+  --related-title-weight X  weight of a title word against a body word (default 3)
+  --related-tag-boost X     weight of a shared tag (default 1; 0 ignores tags)
+  --related-recency X       the most a score loses to distance in time (default 0.1)
+  --related-terms N         words kept per article (default 24)
+)";
+  }
+  if (command == "check") {
     return "Usage: gazette " + command + " [--db PATH]\n";
   }
   return std::string("gazette ") + kVersion + R"( - a news microsite in one binary
@@ -308,6 +359,7 @@ Commands:
   export   write the public site as static files
   backup   copy a live database consistently
   user     add, change, remove or list admin accounts
+  related  recompute every related-articles list (related --rebuild)
 
 Every command takes --db PATH (default ./gazette.db, or GAZETTE_DB).
 gazette --version prints the version; gazette <command> --help describes a command.

@@ -9,6 +9,8 @@
 #include <variant>
 #include <vector>
 
+#include "db/related.h"
+
 namespace gazette {
 
 struct Config {
@@ -26,6 +28,8 @@ struct Config {
   bool password_stdin = false;  // user add/passwd: read the password from stdin
   bool force = false;           // backup: overwrite an existing file
   std::string out_dir;          // export: where the site goes
+  bool rebuild = false;         // related: recompute every list
+  db::RelatedWeights related;   // --related-* (serve, import, related)
 };
 
 struct Invocation {

@@ -37,6 +37,7 @@ constexpr Route kGetRoutes[] = {
     {R"(/sitemap\.xml)", sitemap},
     {R"(/robots\.txt)", robots},
     {"/search", search_page},
+    {R"(/api/articles/([^/]+))", api_article},
 };
 
 // The admin (handlers/admin_*.cpp), by method. Handlers for a method are tried in this

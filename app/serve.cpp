@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <thread>
@@ -21,6 +22,7 @@
 #include "content/dates.h"
 #include "content/demo.h"
 #include "db/database.h"
+#include "db/related.h"
 #include "db/users.h"
 
 namespace gazette {
@@ -106,6 +108,16 @@ int run_serve(const Invocation& inv) {
     std::string now = now_iso8601();
     if (opened.created) load_demo_content(*opened.connection, now);
     ensure_admin_account(*opened.connection, cfg.db, now);
+    if (db::related_needs_rebuild(*opened.connection)) {
+      // Minutes at 100,000 articles: better before listening than inside an editor's save.
+      spdlog::info("rebuilding the related-articles lists (new engine or --related-* weights)");
+      auto start = std::chrono::steady_clock::now();
+      db::Transaction tx(*opened.connection);
+      db::rebuild_all_related(*opened.connection);
+      tx.commit();
+      std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+      spdlog::info("related lists rebuilt in {:.1f} s", took.count());
+    }
     article_count = db::count_all(*opened.connection);
   } catch (const db::OpenError& e) {
     spdlog::error("{}", e.what());

@@ -249,10 +249,11 @@ std::vector<RelatedLink> related_public(Connection& c, std::int64_t id, std::str
                                         int limit) {
   // CROSS JOIN fixes the join order: the stored list by its primary key first. Left to
   // itself the planner walked every public article (no statistics tell it better).
+  // pinned = 2: ranked, but pinned too, so shown once, as a pin (db/related.h).
   StatementUse q(c.cached(R"sql(
     SELECT a.slug, a.title, a.summary, r.score
     FROM related r CROSS JOIN articles a ON a.id = r.related_id
-    WHERE r.article_id = ?1 AND a.status = 'published' AND a.published_at <= ?2
+    WHERE r.article_id = ?1 AND r.pinned <= 1 AND a.status = 'published' AND a.published_at <= ?2
     ORDER BY r.rank LIMIT ?3)sql"));
   q->bind_all(id, now, limit);
   std::vector<RelatedLink> out;

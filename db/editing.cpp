@@ -111,22 +111,15 @@ bool delete_article(Connection& c, std::string_view slug) {
   Transaction tx(c);
   auto id = id_of(c, slug);
   if (!id) return false;
-  // The lists that hold or pin it lose an entry: they are ranked again once it is gone.
-  std::vector<std::int64_t> neighbours;
+  // Out of every list that holds it (a list left too short is ranked again) and out of
+  // the term index, before the row goes.
+  forget_related(c, *id);
   {
-    StatementUse q(c.cached(R"sql(
-      SELECT article_id FROM related WHERE related_id = ?1
-      UNION SELECT article_id FROM related_pins WHERE pinned_id = ?1)sql"));
-    q->bind(1, *id);
-    while (q->step()) neighbours.push_back(q->int64(0));
-  }
-  {
-    // Its tags, pins, list and search entry go with it (foreign keys, trigger).
+    // Its tags, pins, own list and search entry go with it (foreign keys, trigger).
     StatementUse q(c.cached("DELETE FROM articles WHERE id = ?"));
     q->bind(1, *id);
     q->run();
   }
-  if (!neighbours.empty()) refresh_related(c, neighbours);
   tx.commit();
   return true;
 }

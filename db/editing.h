@@ -53,8 +53,8 @@ std::variant<SavedArticle, gazette::FieldError> save_article(Connection& c, gaze
 // that the form can name every bad field at once).
 std::optional<std::string> first_unknown_slug(Connection& c, const std::vector<std::string>& slugs);
 
-// Deletes the article `slug` and brings the related lists that held or pinned it up to
-// date, in one transaction. False when there is no such article.
+// Deletes the article `slug` and takes it out of every related list (db::forget_related),
+// in one transaction. False when there is no such article.
 bool delete_article(Connection& c, std::string_view slug);
 
 }  // namespace gazette::db

@@ -1,432 +1,876 @@
-// Related lists, first version: pins first, then the published articles that share the
-// most tags (cosine of the two tag sets), newer first on ties. The content-similarity
-// engine replaces the scoring; the storage and the read path stay.
+// The related-articles engine (see related.h for the score and the lists).
 //
-// How it stays fast on a big store. Scoring every pair of articles that share a tag is
-// O(sum over tags of tag size²): with 100,000 articles on 40 topics that is 3.6 billion
-// pair visits, most of them through the few most popular tags. But the score of B for
-// A depends only on the two tag sets, so articles with the same tag set (a "group")
-// are interchangeable: every member of a group gets the same ranking, and inside a
-// group the candidates are ordered by date alone. So the ranking is computed once per
-// group (the 100,000-article bench corpus has 28,800 distinct tag sets), over groups
-// rather than articles, keeping only the best kKeep members of each group, and it
-// stops walking tags once no unseen group can place (rank_group). The groups are
-// ranked on every core; the rows are written afterwards, in the caller's transaction,
-// on the caller's thread. A small write ranks only what it must (refresh_related).
+// Storage. related_terms is an inverted index of every article's unit vector (integer
+// components), related_df the term statistics of the last rebuild, related_state per
+// article its day, whether it may be a candidate, and its list's "gate". A list stores
+// up to kKeptRelated ranked entries, always an exact prefix of the full ranking; the
+// `complete` flag says it holds every entry above the threshold.
 //
-// The result is exactly what scoring every pair gives: the same scores (same formula,
-// same floating-point operations) and the same order, with ties broken by the newer
-// publication date and then by the higher id (the one written later), a total order,
-// so the lists don't depend on the number of threads. tests/related_test.cpp checks it
-// against the pairwise definition.
+// A write (refresh_related) of article A:
+//   1. replaces A's vector (IDF from related_df) and state;
+//   2. takes A out of every list that holds it: the rest of such a list is still an
+//      exact prefix; one left with fewer than kStoredRelated entries and not complete
+//      is recomputed (rare: it takes kKeptRelated - kStoredRelated departures);
+//   3. scores A against the articles sharing a term with it (one index range per term
+//      of A's vector; a vector has at most `terms` words plus its tags), which gives
+//      A's own list and, through the symmetry of the score, the lists A now enters:
+//      those whose gate A's score reaches.
+// Scores are integer dot products turned into doubles by one formula, so a score is
+// the same bits whichever side computes it, and incremental lists equal a rebuild's
+// (tests/related_test.cpp checks it on random edits and deletes).
+//
+// A rebuild (rebuild_all_related) does the same in memory over every article: tokenize
+// (on every core), count document frequencies, build vectors, then score each article
+// against its postings with a dense accumulator per thread (on every core), and write.
 #include "db/related.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <map>
-#include <string>
+#include <mutex>
+#include <sstream>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
+
+#include "db/related_text.h"
 
 namespace gazette::db {
 
 namespace {
 
-// Candidates each group's ranking keeps: a list needs kStoredRelated entries after
-// skipping the article itself and its p pins, which all sit among the best
-// kStoredRelated + 1 whatever p (p pins leave kStoredRelated - p places to fill).
-constexpr std::size_t kKeep = kStoredRelated + 1;
+RelatedWeights g_weights;  // see set_related_weights: written before threads start
 
-// A candidate for a list: an article (index into Corpus::articles) and its score.
-struct Candidate {
+constexpr double kScale = 65536.0;
+constexpr double kDotScale = kScale * kScale;
+
+// Rebuild automatically only on stores this small (a rebuild takes well under a second
+// there), when the article count drifted this much from the statistics.
+constexpr std::int64_t kAutoRebuildMax = 5000;
+constexpr double kAutoRebuildDrift = 0.25;
+
+// A unit vector: (term key, component x 65536), sorted by key.
+using Vector = std::vector<std::pair<std::int64_t, std::int32_t>>;
+
+// The text of an article as the scoring reads it.
+struct Source {
+  std::int64_t id = 0;
+  std::string title, summary, body;
+  std::vector<std::string> tags;
+  bool candidate = false;  // published
+  int day = 0;
+};
+
+std::string weights_text(const RelatedWeights& w) {
+  std::ostringstream out;
+  out.precision(17);
+  out << w.title << ' ' << w.summary << ' ' << w.body << ' ' << w.tag_words << ' ' << w.tag_boost
+      << ' ' << w.max_df << ' ' << w.terms << ' ' << w.min_score << ' ' << w.recency << ' '
+      << w.recency_days;
+  return out.str();
+}
+
+// Days since 1970-01-01 of an ISO 8601 date ("" or malformed: 0).
+int day_of(std::string_view iso) {
+  if (iso.size() < 10) return 0;
+  auto num = [&iso](std::size_t at, std::size_t n) {
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (iso[i] < '0' || iso[i] > '9') return -1;
+      v = v * 10 + (iso[i] - '0');
+    }
+    return v;
+  };
+  int y = num(0, 4), m = num(5, 2), d = num(8, 2);
+  if (y < 0 || m < 1 || m > 12 || d < 1) return 0;
+  // Howard Hinnant's days_from_civil.
+  y -= m <= 2;
+  int era = (y >= 0 ? y : y - 399) / 400;
+  int yoe = y - era * 400;
+  int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// The score from the integer dot product and the two days: the one formula, so that
+// both sides of a pair get the same bits.
+double score_of(std::int64_t dot, int day_a, int day_b, const RelatedWeights& w) {
+  double s = static_cast<double>(dot) / kDotScale;
+  if (w.recency > 0 && w.recency_days > 0) {
+    double apart = std::abs(day_a - day_b);
+    s *= 1.0 - w.recency * (1.0 - std::exp(-apart / w.recency_days));
+  }
+  return s;
+}
+
+// A ranked entry. Order: higher score, then newer, then higher id (a total order).
+struct Ranked {
   double score;
-  std::uint32_t article;
+  int day;
+  std::int64_t id;
 };
+bool better(const Ranked& x, const Ranked& y) {
+  if (x.score != y.score) return x.score > y.score;
+  if (x.day != y.day) return x.day > y.day;
+  return x.id > y.id;
+}
 
-// Everything the scoring needs, read once: the articles, their tag sets as groups, and
-// the pins.
-struct Corpus {
-  struct Article {
-    std::int64_t id = 0;
-    std::uint32_t recency = 0;  // place in (published_at, id) order: higher is newer
-    bool published = false;
-    std::uint32_t group = 0;
+// Term frequencies of an article, weighted by field: key -> weight. Tag dimensions are
+// not in it (see tag_keys).
+template <typename Map>
+void add_terms(const Source& s, const RelatedWeights& w, Map& tf) {
+  auto field = [&tf](std::string_view text, double weight) {
+    if (weight <= 0) return;
+    for_each_term(text, [&](const std::string& term) { tf[term_key(term)] += weight; });
   };
-  struct Group {
-    std::vector<std::uint32_t> tags;     // sorted tag numbers
-    std::vector<std::uint32_t> members;  // published articles (indexes), best kKeep first
-    std::uint32_t articles = 0;          // articles with this tag set, drafts included
-  };
-  std::vector<Article> articles;  // by id
-  std::unordered_map<std::int64_t, std::uint32_t> index_of;
-  std::vector<Group> groups;
-  std::vector<std::vector<std::uint32_t>> groups_with_tag;  // tag -> groups with members
-  std::uint32_t tag_count = 0;
-  std::unordered_map<std::int64_t, std::vector<std::int64_t>> pins;
-
-  // Whether article x ranks before article y among candidates of equal score: the newer
-  // publication date, then the higher id.
-  bool newer(std::uint32_t x, std::uint32_t y) const {
-    return articles[x].recency > articles[y].recency;
-  }
-  // Whether x ranks before y: the higher score, then the newer. A strict total order
-  // (ids are unique), so the lists never depend on the order candidates come in.
-  bool better(const Candidate& x, const Candidate& y) const {
-    if (x.score != y.score) return x.score > y.score;
-    return newer(x.article, y.article);
-  }
-};
-
-Corpus load_corpus(Connection& c) {
-  Corpus k;
-  {
-    // Ordered by id, so sorting by date alone (stable) leaves equal dates by id.
-    std::vector<std::string> dates;
-    StatementUse q(c.cached(
-        "SELECT id, coalesce(published_at, ''), status = 'published' FROM articles ORDER BY id"));
-    while (q->step()) {
-      k.index_of.emplace(q->int64(0), static_cast<std::uint32_t>(k.articles.size()));
-      k.articles.push_back({q->int64(0), 0, q->integer(2) == 1, 0});
-      dates.push_back(q->text(1));
-    }
-    std::vector<std::uint32_t> by_date(k.articles.size());
-    for (std::uint32_t i = 0; i < by_date.size(); ++i) by_date[i] = i;
-    std::stable_sort(by_date.begin(), by_date.end(),
-                     [&dates](std::uint32_t x, std::uint32_t y) { return dates[x] < dates[y]; });
-    for (std::uint32_t r = 0; r < by_date.size(); ++r) k.articles[by_date[r]].recency = r;
-  }
-  std::vector<std::vector<std::uint32_t>> tags_of(k.articles.size());
-  std::uint32_t& tag_count = k.tag_count;
-  {
-    std::unordered_map<std::string, std::uint32_t> tag_ids;
-    StatementUse q(c.cached("SELECT article_id, tag FROM article_tags"));
-    while (q->step()) {
-      auto [it, added] = tag_ids.emplace(q->text(1), tag_count);
-      if (added) ++tag_count;
-      tags_of[k.index_of.at(q->int64(0))].push_back(it->second);
-    }
-  }
-  {
-    std::map<std::vector<std::uint32_t>, std::uint32_t> group_of;
-    for (std::uint32_t i = 0; i < k.articles.size(); ++i) {
-      auto& tags = tags_of[i];
-      std::sort(tags.begin(), tags.end());
-      auto [it, added] = group_of.emplace(std::move(tags), k.groups.size());
-      if (added) k.groups.push_back({it->first, {}, 0});
-      k.articles[i].group = it->second;
-      ++k.groups[it->second].articles;
-      if (k.articles[i].published) k.groups[it->second].members.push_back(i);
-    }
-  }
-  k.groups_with_tag.resize(tag_count);
-  for (std::uint32_t g = 0; g < k.groups.size(); ++g) {
-    auto& members = k.groups[g].members;
-    if (members.empty()) continue;
-    auto newer = [&k](std::uint32_t x, std::uint32_t y) { return k.newer(x, y); };
-    std::size_t keep = std::min(members.size(), kKeep);
-    std::partial_sort(members.begin(), members.begin() + keep, members.end(), newer);
-    members.resize(keep);
-    members.shrink_to_fit();
-    for (auto t : k.groups[g].tags) k.groups_with_tag[t].push_back(g);
-  }
-  {
-    StatementUse q(
-        c.cached("SELECT article_id, pinned_id FROM related_pins ORDER BY article_id, position"));
-    while (q->step()) k.pins[q->int64(0)].push_back(q->int64(1));
-  }
-  return k;
+  field(s.title, w.title);
+  field(s.summary, w.summary);
+  field(s.body, w.body);
+  for (const auto& t : s.tags) field(t, w.tag_words);
 }
 
-// The score of a candidate with tag set `theirs` for an article with tag set `ours`:
-// the cosine of the two sets, with the floating-point operations of the pairwise
-// version, so that scores (and therefore ties) come out bit-identical.
-double cosine(std::uint32_t shared, std::size_t ours, std::size_t theirs) {
-  return shared / std::sqrt(double(ours) * double(theirs));
+std::int64_t tag_key(std::string_view tag) {
+  return term_key(std::string("#") + std::string(tag));
 }
-double score_of(const std::vector<std::uint32_t>& ours, const std::vector<std::uint32_t>& theirs) {
-  std::uint32_t shared = 0;
-  for (auto x = ours.begin(), y = theirs.begin(); x != ours.end() && y != theirs.end();) {
-    if (*x < *y) {
-      ++x;
-    } else if (*y < *x) {
-      ++y;
-    } else {
-      ++shared, ++x, ++y;
-    }
+
+double idf(std::int64_t df, std::int64_t n) {
+  return std::log(1.0 + static_cast<double>(std::max<std::int64_t>(n, 1)) /
+                            static_cast<double>(std::max<std::int64_t>(df, 1)));
+}
+
+// The unit vector from term frequencies (key, tf) and tag keys, given document
+// frequencies (`df_of(key)`) over `n` articles.
+template <typename DfOf>
+Vector make_vector(const std::vector<std::pair<std::int64_t, double>>& tf,
+                   const std::vector<std::int64_t>& tags, std::int64_t n, const DfOf& df_of,
+                   const RelatedWeights& w) {
+  std::vector<std::pair<double, std::int64_t>> words;  // (weight, key)
+  words.reserve(tf.size());
+  const bool cap = n >= 20;  // on a tiny store every word is "common"
+  for (const auto& [key, f] : tf) {
+    std::int64_t df = df_of(key);
+    // A word no other article had when the statistics were taken relates to nothing:
+    // kept, it would only crowd out the words that can.
+    if (df < 2 || (cap && static_cast<double>(df) > w.max_df * static_cast<double>(n))) continue;
+    words.push_back({(1.0 + std::log(f)) * idf(df, n), key});
   }
-  return cosine(shared, ours.size(), theirs.size());
-}
-
-// Per-thread scratch space for rank_group, all zeros between calls.
-struct Scratch {
-  explicit Scratch(const Corpus& k) : seen(k.groups.size(), 0), ours(k.tag_count, 0) {}
-  std::vector<char> seen;  // by group
-  std::vector<char> ours;  // by tag
-};
-
-// The best kKeep candidates, best first, for an article whose tag set is group `g`
-// (the article itself included: the caller skips it).
-//
-// The groups sharing a tag are visited tag by tag, the rarest tag first, keeping the
-// best kKeep candidates so far. Before each further tag: a group not seen yet shares
-// none of the tags visited, so with r tags left it scores at most r/sqrt(a·r) (a the
-// size of our set, at its own r tags exactly); once that is below the worst of the
-// best kKeep, no unseen group can place and the popular tags are never walked. Most
-// lists fill up with near-identical tag sets long before that. A group is only scored
-// when its size allows it to place (a set of n tags scores at most min(a,n)/sqrt(a·n)).
-std::vector<Candidate> rank_group(const Corpus& k, std::uint32_t g, Scratch& scratch) {
-  const auto& ours = k.groups[g].tags;
-  auto& seen = scratch.seen;
-  for (auto t : ours) scratch.ours[t] = 1;
-  std::vector<std::uint32_t> order(ours);
-  std::sort(order.begin(), order.end(), [&k](std::uint32_t x, std::uint32_t y) {
-    return k.groups_with_tag[x].size() < k.groups_with_tag[y].size();
+  std::size_t keep = std::min(words.size(), static_cast<std::size_t>(std::max(w.terms, 0)));
+  std::partial_sort(words.begin(), words.begin() + keep, words.end(), [](auto& x, auto& y) {
+    return x.first != y.first ? x.first > y.first : x.second < y.second;
   });
-  // `better` is a strict total order (ids are unique); as a heap order it keeps the
-  // worst of `best` at the front.
-  auto better = [&k](const Candidate& x, const Candidate& y) { return k.better(x, y); };
-  std::vector<Candidate> best;
-  std::vector<std::uint32_t> visited;
-  for (std::size_t j = 0; j < order.size(); ++j) {
-    if (best.size() == kKeep) {
-      // The margin only guards against rounding: a tie must still be looked at, since
-      // a tying candidate may be newer.
-      std::size_t left = order.size() - j;
-      if (cosine(left, ours.size(), left) * (1 + 1e-9) < best.front().score) break;
-    }
-    for (auto h : k.groups_with_tag[order[j]]) {
-      if (seen[h]) continue;
-      seen[h] = 1;
-      visited.push_back(h);
-      const auto& theirs = k.groups[h].tags;
-      if (best.size() == kKeep) {
-        std::size_t most = std::min(ours.size(), theirs.size());
-        if (cosine(most, ours.size(), theirs.size()) * (1 + 1e-9) < best.front().score) continue;
-      }
-      std::uint32_t shared = 0;
-      for (auto t : theirs) shared += scratch.ours[t];
-      double score = cosine(shared, ours.size(), theirs.size());
-      // Members come best first: once one cannot place, the rest of the group can't.
-      for (auto m : k.groups[h].members) {
-        Candidate c{score, m};
-        if (best.size() < kKeep) {
-          best.push_back(c);
-          std::push_heap(best.begin(), best.end(), better);
-        } else if (better(c, best.front())) {
-          std::pop_heap(best.begin(), best.end(), better);
-          best.back() = c;
-          std::push_heap(best.begin(), best.end(), better);
-        } else {
-          break;
-        }
-      }
-    }
+  words.resize(keep);
+  if (w.tag_boost > 0) {
+    for (auto key : tags) words.push_back({w.tag_boost * idf(df_of(key), n), key});
   }
-  for (auto h : visited) seen[h] = 0;
-  for (auto t : ours) scratch.ours[t] = 0;
-  std::sort(best.begin(), best.end(), better);
-  return best;
+  double norm = 0;
+  for (const auto& [x, key] : words) norm += x * x;
+  Vector v;
+  if (norm <= 0) return v;
+  norm = std::sqrt(norm);
+  for (const auto& [x, key] : words) {
+    auto q = static_cast<std::int32_t>(std::lround(x / norm * kScale));
+    if (q > 0) v.push_back({key, q});
+  }
+  std::sort(v.begin(), v.end());
+  // The same tag twice cannot happen (tags are unique), nor a word twice; keys of a
+  // word and a tag never meet ("#" is not a word character).
+  return v;
 }
 
-// The rankings of the groups `wanted` (ranking[g] for each), on every core. `progress`
-// is told, from the calling thread only, how many of `lists` articles have theirs.
-std::vector<std::vector<Candidate>> rank_groups(
-    const Corpus& k, const std::vector<std::uint32_t>& wanted, std::size_t lists,
-    const std::function<void(std::size_t, std::size_t)>& progress) {
-  std::vector<std::vector<Candidate>> ranking(k.groups.size());
-  std::atomic<std::size_t> next{0};
-  std::atomic<std::size_t> done{0};
-  constexpr std::size_t kChunk = 32;
-  auto work = [&](bool report) {
-    Scratch scratch(k);
-    for (;;) {
-      std::size_t from = next.fetch_add(kChunk);
-      if (from >= wanted.size()) return;
-      std::size_t to = std::min(from + kChunk, wanted.size());
-      std::size_t covered = 0;
-      for (std::size_t i = from; i < to; ++i) {
-        ranking[wanted[i]] = rank_group(k, wanted[i], scratch);
-        covered += k.groups[wanted[i]].articles;
-      }
-      std::size_t now = done.fetch_add(covered) + covered;
-      if (report && progress) progress(std::min(now, lists), lists);
-    }
-  };
-  // Threads only pay when there is more than a chunk of work.
-  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  if (wanted.size() <= kChunk) threads = 1;
-  std::vector<std::jthread> helpers;
-  for (unsigned i = 1; i < threads; ++i) helpers.emplace_back(work, false);
-  work(true);
-  helpers.clear();  // joins
-  return ranking;
+Vector vector_for(const Source& s, std::int64_t n,
+                  const std::function<std::int64_t(std::int64_t)>& df_of, const RelatedWeights& w) {
+  std::unordered_map<std::int64_t, double> tf;
+  add_terms(s, w, tf);
+  // Through float, as the rebuild keeps them, so that both paths weigh alike.
+  std::vector<std::pair<std::int64_t, double>> flat;
+  flat.reserve(tf.size());
+  for (const auto& [key, f] : tf) flat.push_back({key, static_cast<double>(static_cast<float>(f))});
+  std::sort(flat.begin(), flat.end());
+  std::vector<std::int64_t> tags;
+  for (const auto& t : s.tags) tags.push_back(tag_key(t));
+  return make_vector(flat, tags, n, df_of, w);
 }
 
-struct Entry {
-  std::int64_t related;
-  double score;
-  int pinned;
-  bool operator==(const Entry&) const = default;
-};
+// --- storage helpers -----------------------------------------------------------------
 
-// The stored list of article `i`: its pins, then its group's ranking without itself.
-std::vector<Entry> list_for(const Corpus& k, std::uint32_t i,
-                            const std::vector<std::vector<Candidate>>& ranking) {
-  const auto& a = k.articles[i];
-  std::vector<Entry> list;
-  auto taken = [&list](std::int64_t id) {
-    return std::any_of(list.begin(), list.end(), [id](const Entry& e) { return e.related == id; });
-  };
-  if (auto p = k.pins.find(a.id); p != k.pins.end()) {
-    for (auto id : p->second) {
-      if (list.size() < kStoredRelated && !taken(id)) list.push_back({id, 1.0, 1});
-    }
-  }
-  for (const auto& cand : ranking[a.group]) {
-    if (list.size() >= kStoredRelated) break;
-    std::int64_t id = k.articles[cand.article].id;
-    if (id != a.id && !taken(id)) list.push_back({id, cand.score, 0});
-  }
-  return list;
+std::optional<std::string> meta(Connection& c, const std::string& key) {
+  StatementUse q(c.cached("SELECT value FROM related_meta WHERE key = ?"));
+  q->bind(1, key);
+  if (!q->step()) return std::nullopt;
+  return q->text(0);
 }
 
-void insert_list(Connection& c, std::int64_t id, const std::vector<Entry>& list) {
-  StatementUse ins(c.cached(
-      "INSERT INTO related (article_id, rank, related_id, score, pinned) VALUES (?, ?, ?, ?, ?)"));
-  int rank = 0;
-  for (const auto& e : list) {
-    ins->bind_all(id, rank++, e.related, e.score, e.pinned);
+void set_meta(Connection& c, const std::string& key, const std::string& value) {
+  StatementUse q(c.cached("INSERT OR REPLACE INTO related_meta (key, value) VALUES (?, ?)"));
+  q->bind_all(key, value);
+  q->run();
+}
+
+std::optional<Source> load_source(Connection& c, std::int64_t id) {
+  StatementUse q(c.cached(R"sql(
+    SELECT title, summary, body_text, status = 'published', coalesce(published_at, ''),
+      (SELECT group_concat(tag, char(31)) FROM
+         (SELECT tag FROM article_tags WHERE article_id = a.id ORDER BY position))
+    FROM articles a WHERE id = ?)sql"));
+  q->bind(1, id);
+  if (!q->step()) return std::nullopt;
+  Source s;
+  s.id = id;
+  s.title = q->text(0);
+  s.summary = q->text(1);
+  s.body = q->text(2);
+  s.candidate = q->integer(3) == 1;
+  s.day = day_of(q->text_view(4));
+  std::string tags = q->text(5);
+  std::string_view rest = tags;
+  while (!rest.empty()) {
+    auto pos = rest.find('\x1f');
+    s.tags.emplace_back(rest.substr(0, pos));
+    if (pos == std::string_view::npos) break;
+    rest.remove_prefix(pos + 1);
+  }
+  return s;
+}
+
+Vector load_vector(Connection& c, std::int64_t id) {
+  StatementUse q(
+      c.cached("SELECT term, weight FROM related_terms WHERE article_id = ? ORDER BY term"));
+  q->bind(1, id);
+  Vector v;
+  while (q->step()) v.push_back({q->int64(0), static_cast<std::int32_t>(q->int64(1))});
+  return v;
+}
+
+void store_vector(Connection& c, std::int64_t id, const Vector& v) {
+  StatementUse del(c.cached("DELETE FROM related_terms WHERE article_id = ?"));
+  del->bind(1, id).run();
+  StatementUse ins(
+      c.cached("INSERT INTO related_terms (term, article_id, weight) VALUES (?, ?, ?)"));
+  for (const auto& [key, q] : v) {
+    ins->bind_all(key, id, static_cast<std::int64_t>(q));
     ins->run();
     ins->reset();
   }
 }
 
-// The groups of `articles`, each once.
-std::vector<std::uint32_t> groups_of(const Corpus& k, const std::vector<std::uint32_t>& articles) {
-  std::vector<bool> seen(k.groups.size(), false);
-  std::vector<std::uint32_t> out;
-  for (auto i : articles) {
-    auto g = k.articles[i].group;
-    if (!seen[g]) {
-      seen[g] = true;
-      out.push_back(g);
+struct State {
+  int day = 0;
+  bool candidate = false;
+  bool complete = true;
+  double gate = 0;
+};
+
+std::optional<State> load_state(Connection& c, std::int64_t id) {
+  StatementUse q(
+      c.cached("SELECT day, candidate, complete, gate FROM related_state WHERE article_id = ?"));
+  q->bind(1, id);
+  if (!q->step()) return std::nullopt;
+  return State{q->integer(0), q->integer(1) == 1, q->integer(2) == 1, q->real(3)};
+}
+
+// A stored list: the pins (ids in order) and the ranked entries.
+struct List {
+  std::vector<std::int64_t> pins;
+  std::vector<Ranked> ranked;
+  bool complete = true;
+};
+
+List load_list(Connection& c, std::int64_t id) {
+  List l;
+  StatementUse q(c.cached(R"sql(
+    SELECT r.related_id, r.score, r.pinned, coalesce(s.day, 0)
+    FROM related r LEFT JOIN related_state s ON s.article_id = r.related_id
+    WHERE r.article_id = ? ORDER BY r.rank)sql"));
+  q->bind(1, id);
+  while (q->step()) {
+    if (q->integer(2) == 1) {
+      l.pins.push_back(q->int64(0));
+    } else {
+      l.ranked.push_back({q->real(1), q->integer(3), q->int64(0)});
     }
   }
+  return l;
+}
+
+std::vector<std::int64_t> load_pins(Connection& c, std::int64_t id) {
+  StatementUse q(
+      c.cached("SELECT pinned_id FROM related_pins WHERE article_id = ? ORDER BY position"));
+  q->bind(1, id);
+  std::vector<std::int64_t> out;
+  while (q->step()) out.push_back(q->int64(0));
   return out;
+}
+
+// Writes list `l` of article `id` and its gate.
+void store_list(Connection& c, std::int64_t id, const List& l, const RelatedWeights& w) {
+  StatementUse del(c.cached("DELETE FROM related WHERE article_id = ?"));
+  del->bind(1, id).run();
+  StatementUse ins(c.cached(
+      "INSERT INTO related (article_id, rank, related_id, score, pinned) VALUES (?, ?, ?, ?, ?)"));
+  int rank = 0;
+  std::vector<std::int64_t> pins;
+  for (auto p : l.pins) {
+    if (std::find(pins.begin(), pins.end(), p) != pins.end()) continue;
+    pins.push_back(p);
+    ins->bind_all(id, rank++, p, 1.0, 1);
+    ins->run();
+    ins->reset();
+  }
+  for (const auto& r : l.ranked) {
+    bool pinned = std::find(pins.begin(), pins.end(), r.id) != pins.end();
+    ins->bind_all(id, rank++, r.id, r.score, pinned ? 2 : 0);
+    ins->run();
+    ins->reset();
+  }
+  double gate = l.complete || l.ranked.empty() ? w.min_score : l.ranked.back().score;
+  StatementUse up(c.cached("UPDATE related_state SET complete = ?, gate = ? WHERE article_id = ?"));
+  up->bind_all(l.complete ? 1 : 0, gate, id);
+  up->run();
+}
+
+// Every candidate (published article) scoring above the threshold against vector `v`
+// (of article `id`, on day `day`), from the postings of its terms, best first. With
+// `others`, also every article that is not a candidate (a draft, whose own list the
+// article may enter), and `states` receives the state of each of them.
+std::vector<Ranked> score_against(Connection& c, std::int64_t id, const Vector& v, int day,
+                                  const RelatedWeights& w,
+                                  std::unordered_map<std::int64_t, State>* states = nullptr,
+                                  std::vector<Ranked>* others = nullptr) {
+  std::unordered_map<std::int64_t, std::int64_t> dot;
+  StatementUse q(c.cached("SELECT article_id, weight FROM related_terms WHERE term = ?"));
+  for (const auto& [key, qa] : v) {
+    q->bind(1, key);
+    while (q->step()) dot[q->int64(0)] += static_cast<std::int64_t>(qa) * q->int64(1);
+    q->reset();
+  }
+  dot.erase(id);
+  std::vector<Ranked> out;
+  for (const auto& [b, d] : dot) {
+    // The recency factor is at most 1: the plain cosine bounds the score.
+    if (static_cast<double>(d) / kDotScale < w.min_score) continue;
+    auto st = load_state(c, b);
+    if (!st || (!st->candidate && !others)) continue;
+    double s = score_of(d, day, st->day, w);
+    if (s < w.min_score) continue;
+    (st->candidate ? out : *others).push_back({s, st->day, b});
+    if (states) states->emplace(b, *st);
+  }
+  std::sort(out.begin(), out.end(), better);
+  return out;
+}
+
+// Recomputes the list of article `id` from its stored vector and state.
+void recompute_list(Connection& c, std::int64_t id, const RelatedWeights& w) {
+  auto st = load_state(c, id);
+  if (!st) return;
+  List l;
+  l.pins = load_pins(c, id);
+  l.ranked = score_against(c, id, load_vector(c, id), st->day, w);
+  l.complete = l.ranked.size() <= static_cast<std::size_t>(kKeptRelated);
+  if (!l.complete) l.ranked.resize(kKeptRelated);
+  store_list(c, id, l, w);
+}
+
+// Takes `id` out of every ranked list holding it; returns the holders left short (to
+// recompute once everything else is done).
+std::vector<std::int64_t> remove_from_holders(Connection& c, std::int64_t id,
+                                              const RelatedWeights& w) {
+  std::vector<std::int64_t> holders;
+  {
+    StatementUse q(c.cached("SELECT article_id FROM related WHERE related_id = ? AND pinned != 1"));
+    q->bind(1, id);
+    while (q->step()) holders.push_back(q->int64(0));
+  }
+  std::vector<std::int64_t> short_lists;
+  for (auto h : holders) {
+    if (h == id) continue;
+    List l = load_list(c, h);
+    auto st = load_state(c, h);
+    l.complete = st && st->complete;
+    std::erase_if(l.ranked, [id](const Ranked& r) { return r.id == id; });
+    store_list(c, h, l, w);
+    if (!l.complete && l.ranked.size() < static_cast<std::size_t>(kStoredRelated)) {
+      short_lists.push_back(h);
+    }
+  }
+  return short_lists;
+}
+
+// Puts article `a` (score `s` for list `b`) into b's list if it belongs to the exact
+// prefix the list holds.
+void offer(Connection& c, std::int64_t b, const Ranked& a, const State& st,
+           const RelatedWeights& w) {
+  List l = load_list(c, b);
+  l.complete = st.complete;
+  if (std::any_of(l.ranked.begin(), l.ranked.end(), [&a](const Ranked& r) { return r.id == a.id; }))
+    return;
+  if (!l.complete && (l.ranked.empty() || !better(a, l.ranked.back()))) return;
+  l.ranked.insert(std::upper_bound(l.ranked.begin(), l.ranked.end(), a, better), a);
+  if (l.ranked.size() > static_cast<std::size_t>(kKeptRelated)) {
+    l.ranked.pop_back();
+    l.complete = false;
+  }
+  store_list(c, b, l, w);
+}
+
+// False on a database older than migration 5 (only the migration tests write there):
+// its lists are rebuilt at the first write after the migration (no statistics yet).
+bool has_engine(Connection& c) {
+  StatementUse q(c.cached("SELECT 1 FROM sqlite_schema WHERE name = 'related_meta'"));
+  return q->step();
+}
+
+bool needs_rebuild(Connection& c, const RelatedWeights& w) {
+  auto weights = meta(c, "weights");
+  if (!weights || *weights != weights_text(w)) return true;
+  auto counted = meta(c, "articles");
+  std::int64_t then = counted ? std::stoll(*counted) : 0;
+  std::int64_t now = c.query_int("SELECT count(*) FROM articles").value_or(0);
+  if (now > kAutoRebuildMax) return false;
+  return std::abs(static_cast<double>(now - then)) >
+         kAutoRebuildDrift * static_cast<double>(std::max<std::int64_t>(then, 1));
 }
 
 }  // namespace
 
+bool related_needs_rebuild(Connection& c) {
+  return has_engine(c) && c.query_int("SELECT count(*) FROM articles").value_or(0) > 0 &&
+         needs_rebuild(c, g_weights);
+}
+
+void set_related_weights(const RelatedWeights& w) {
+  g_weights = w;
+}
+const RelatedWeights& related_weights() {
+  return g_weights;
+}
+
 void refresh_related(Connection& c, const std::vector<std::int64_t>& ids,
                      const std::function<void(std::size_t, std::size_t)>& progress) {
-  Corpus k = load_corpus(c);
-  // Two kinds of affected lists:
-  // - recomputed: those of the changed articles, and those that hold one (it may have
-  //   lost its tags, been unpublished, or fallen behind others);
-  // - merged: those of the other articles sharing a tag with a changed one. Nothing
-  //   else changed for them, so their new list is the best of their stored one and the
-  //   changed articles: no ranking needed, which keeps a one-article write into a big
-  //   store cheap.
-  enum Kind : char { none, merged, recomputed };
-  std::vector<Kind> kind(k.articles.size(), none);
-  std::vector<std::uint32_t> changed;
-  std::vector<bool> changed_tag;
-  for (auto id : ids) {
-    auto it = k.index_of.find(id);
-    if (it == k.index_of.end()) continue;
-    changed.push_back(it->second);
-    kind[it->second] = recomputed;
-    for (auto t : k.groups[k.articles[it->second].group].tags) {
-      if (changed_tag.size() <= t) changed_tag.resize(t + 1, false);
-      changed_tag[t] = true;
-    }
+  const RelatedWeights& w = g_weights;
+  if (!has_engine(c)) return;
+  if (needs_rebuild(c, w)) {
+    rebuild_all_related(c, progress);
+    return;
   }
+  std::int64_t n = std::stoll(meta(c, "articles").value_or("1"));
+  // 1. New vectors and states.
+  std::vector<std::int64_t> changed;
   {
-    StatementUse holders(c.cached("SELECT article_id FROM related WHERE related_id = ?"));
+    StatementUse df(c.cached("SELECT df FROM related_df WHERE term = ?"));
+    auto df_of = [&df](std::int64_t key) -> std::int64_t {
+      df->bind(1, key);
+      std::int64_t v = df->step() ? df->int64(0) : 0;
+      df->reset();
+      return v;
+    };
+    StatementUse put_state(c.cached(R"sql(
+      INSERT INTO related_state (article_id, day, candidate, complete, gate) VALUES (?, ?, ?, 1, 0)
+      ON CONFLICT (article_id) DO UPDATE SET day = excluded.day, candidate = excluded.candidate)sql"));
     for (auto id : ids) {
-      holders->bind(1, id);
-      while (holders->step()) {
-        if (auto it = k.index_of.find(holders->int64(0)); it != k.index_of.end()) {
-          kind[it->second] = recomputed;
-        }
-      }
-      holders->reset();
+      if (std::find(changed.begin(), changed.end(), id) != changed.end()) continue;
+      auto s = load_source(c, id);
+      if (!s) continue;
+      changed.push_back(id);
+      store_vector(c, id, vector_for(*s, n, df_of, w));
+      put_state->bind_all(id, s->day, s->candidate ? 1 : 0);
+      put_state->run();
+      put_state->reset();
     }
   }
-  std::vector<std::uint32_t> todo;
-  std::vector<std::uint32_t> to_rank;
-  for (std::uint32_t i = 0; i < k.articles.size(); ++i) {
-    if (kind[i] == none) {
-      for (auto t : k.groups[k.articles[i].group].tags) {
-        if (t < changed_tag.size() && changed_tag[t]) kind[i] = merged;
-      }
-    }
-    if (kind[i] != none) todo.push_back(i);
-    if (kind[i] == recomputed) to_rank.push_back(i);
+  std::unordered_set<std::int64_t> is_changed(changed.begin(), changed.end());
+  // 2. Out of the lists that hold them.
+  std::vector<std::int64_t> short_lists;
+  for (auto id : changed) {
+    auto s = remove_from_holders(c, id, w);
+    short_lists.insert(short_lists.end(), s.begin(), s.end());
   }
-  auto ranking = rank_groups(k, groups_of(k, to_rank), todo.size(), progress);
-
-  // Most affected lists come out as they were: rewrite only those that differ, so a
-  // small change in a big store writes a few rows, not every list of its tags.
-  StatementUse stored(
-      c.cached("SELECT related_id, score, pinned FROM related WHERE article_id = ? ORDER BY rank"));
-  StatementUse del(c.cached("DELETE FROM related WHERE article_id = ?"));
-  std::vector<Entry> old;
-  std::vector<Entry> list;
-  std::vector<Candidate> candidates;
-  for (auto i : todo) {
-    std::int64_t id = k.articles[i].id;
-    old.clear();
-    stored->bind(1, id);
-    while (stored->step()) old.push_back({stored->int64(0), stored->real(1), stored->integer(2)});
-    stored->reset();
-    if (kind[i] == recomputed) {
-      list = list_for(k, i, ranking);
-    } else {
-      // The pins stay; the stored candidates compete with the changed articles.
-      list.clear();
-      candidates.clear();
-      for (const auto& e : old) {
-        if (e.pinned) {
-          list.push_back(e);
-        } else if (auto it = k.index_of.find(e.related); it != k.index_of.end()) {
-          candidates.push_back({e.score, it->second});
-        }
-      }
-      const auto& ours = k.groups[k.articles[i].group].tags;
-      for (auto x : changed) {
-        if (!k.articles[x].published) continue;
-        double score = score_of(ours, k.groups[k.articles[x].group].tags);
-        if (score > 0) candidates.push_back({score, x});
-      }
-      std::sort(candidates.begin(), candidates.end(),
-                [&k](const Candidate& x, const Candidate& y) { return k.better(x, y); });
-      for (const auto& cand : candidates) {
-        if (list.size() >= kStoredRelated) break;
-        std::int64_t other = k.articles[cand.article].id;
-        bool taken = std::any_of(list.begin(), list.end(),
-                                 [other](const Entry& e) { return e.related == other; });
-        if (other != id && !taken) list.push_back({other, cand.score, 0});
+  // 3. Their own lists, and into the lists they now enter.
+  std::size_t done = 0;
+  for (auto id : changed) {
+    auto st = load_state(c, id);
+    std::unordered_map<std::int64_t, State> states;
+    List l;
+    l.pins = load_pins(c, id);
+    std::vector<Ranked> others;
+    l.ranked = score_against(c, id, load_vector(c, id), st->day, w, &states, &others);
+    if (st->candidate) {
+      Ranked self{0, st->day, id};
+      others.insert(others.end(), l.ranked.begin(), l.ranked.end());
+      for (const auto& r : others) {
+        if (is_changed.count(r.id)) continue;  // computed in full, with every new vector
+        const State& other = states.at(r.id);
+        if (r.score < other.gate) continue;
+        self.score = r.score;
+        offer(c, r.id, self, other, w);
       }
     }
-    if (old == list) continue;
-    del->bind(1, id).run();
-    del->reset();
-    insert_list(c, id, list);
+    l.complete = l.ranked.size() <= static_cast<std::size_t>(kKeptRelated);
+    if (!l.complete) l.ranked.resize(kKeptRelated);
+    store_list(c, id, l, w);
+    if (progress) progress(++done, changed.size());
+  }
+  // 4. Lists left too short by departures and not refilled since.
+  std::sort(short_lists.begin(), short_lists.end());
+  short_lists.erase(std::unique(short_lists.begin(), short_lists.end()), short_lists.end());
+  for (auto h : short_lists) {
+    if (is_changed.count(h)) continue;
+    auto st = load_state(c, h);
+    if (!st || st->complete) continue;
+    if (load_list(c, h).ranked.size() >= static_cast<std::size_t>(kStoredRelated)) continue;
+    recompute_list(c, h, w);
   }
 }
 
+void forget_related(Connection& c, std::int64_t id) {
+  const RelatedWeights& w = g_weights;
+  if (!has_engine(c)) return;
+  StatementUse del_terms(c.cached("DELETE FROM related_terms WHERE article_id = ?"));
+  del_terms->bind(1, id).run();
+  StatementUse no_candidate(
+      c.cached("UPDATE related_state SET candidate = 0 WHERE article_id = ?"));
+  no_candidate->bind(1, id).run();
+  for (auto h : remove_from_holders(c, id, w)) {
+    auto st = load_state(c, h);
+    if (st && !st->complete) recompute_list(c, h, w);
+  }
+}
+
+void rerank_all_related(Connection& c) {
+  std::vector<std::int64_t> ids;
+  {
+    StatementUse q(c.cached("SELECT article_id FROM related_state ORDER BY article_id"));
+    while (q->step()) ids.push_back(q->int64(0));
+  }
+  for (auto id : ids) recompute_list(c, id, g_weights);
+}
+
+// --- full rebuild ----------------------------------------------------------------------
+
+namespace {
+
+// Runs fn(i) for i in [0, n) on every core, in chunks; `tick(done)` on the calling
+// thread as chunks finish.
+void parallel_for(std::size_t n, const std::function<void(std::size_t)>& fn,
+                  const std::function<void(std::size_t)>& tick = {}) {
+  constexpr std::size_t kChunk = 64;
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> done{0};
+  std::mutex error_mutex;
+  std::exception_ptr error;
+  auto work = [&](bool report) {
+    try {
+      for (;;) {
+        std::size_t from = next.fetch_add(kChunk);
+        if (from >= n) return;
+        std::size_t to = std::min(from + kChunk, n);
+        for (std::size_t i = from; i < to; ++i) fn(i);
+        std::size_t now = done.fetch_add(to - from) + (to - from);
+        if (report && tick) tick(now);
+      }
+    } catch (...) {
+      std::lock_guard lock(error_mutex);
+      if (!error) error = std::current_exception();
+      next = n;
+    }
+  };
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  if (n <= kChunk) threads = 1;
+  {
+    std::vector<std::jthread> helpers;
+    for (unsigned i = 1; i < threads; ++i) helpers.emplace_back(work, false);
+    work(true);
+  }
+  if (error) std::rethrow_exception(error);
+}
+
+}  // namespace
+
 void rebuild_all_related(Connection& c,
                          const std::function<void(std::size_t, std::size_t)>& progress) {
-  Corpus k = load_corpus(c);
-  std::vector<std::uint32_t> wanted(k.groups.size());
-  for (std::uint32_t g = 0; g < wanted.size(); ++g) wanted[g] = g;
-  auto ranking = rank_groups(k, wanted, k.articles.size(), progress);
-  c.exec("DELETE FROM related");
-  for (std::uint32_t i = 0; i < k.articles.size(); ++i) {
-    insert_list(c, k.articles[i].id, list_for(k, i, ranking));
+  const RelatedWeights& w = g_weights;
+  if (!has_engine(c)) return;
+  // 1. Read every article, tokenizing in batches on every core. Terms are interned to
+  //    dense numbers so that a term frequency takes 8 bytes.
+  struct Doc {
+    std::int64_t id;
+    int day;
+    bool candidate;
+    std::vector<std::pair<std::uint32_t, float>> tf;  // interned term, weighted frequency
+    std::vector<std::uint32_t> tags;                  // interned tag keys
+  };
+  std::vector<Doc> docs;
+  std::vector<std::int64_t> key_of;  // interned -> key
+  std::unordered_map<std::int64_t, std::uint32_t> interned;
+  auto intern = [&](std::int64_t key) {
+    auto [it, added] = interned.emplace(key, static_cast<std::uint32_t>(key_of.size()));
+    if (added) key_of.push_back(key);
+    return it->second;
+  };
+  const std::size_t total =
+      static_cast<std::size_t>(c.query_int("SELECT count(*) FROM articles").value_or(0));
+  // Progress: reading counts for the first half, ranking for the second.
+  auto report = [&](std::size_t done) {
+    if (progress) progress(std::min(done, 2 * total), 2 * total);
+  };
+  {
+    StatementUse q(c.cached(R"sql(
+      SELECT id, title, summary, body_text, status = 'published', coalesce(published_at, ''),
+        (SELECT group_concat(tag, char(31)) FROM article_tags WHERE article_id = a.id)
+      FROM articles a ORDER BY id)sql"));
+    std::vector<Source> batch;
+    std::vector<std::vector<std::pair<std::int64_t, double>>> tfs;
+    auto flush = [&]() {
+      tfs.assign(batch.size(), {});
+      parallel_for(batch.size(), [&](std::size_t i) {
+        std::unordered_map<std::int64_t, double> tf;
+        add_terms(batch[i], w, tf);
+        tfs[i].assign(tf.begin(), tf.end());
+      });
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        Doc d{batch[i].id, batch[i].day, batch[i].candidate, {}, {}};
+        d.tf.reserve(tfs[i].size());
+        for (const auto& [key, f] : tfs[i]) d.tf.push_back({intern(key), static_cast<float>(f)});
+        for (const auto& t : batch[i].tags) d.tags.push_back(intern(tag_key(t)));
+        docs.push_back(std::move(d));
+      }
+      batch.clear();
+      report(docs.size());
+    };
+    while (q->step()) {
+      Source s;
+      s.id = q->int64(0);
+      s.title = q->text(1);
+      s.summary = q->text(2);
+      s.body = q->text(3);
+      s.candidate = q->integer(4) == 1;
+      s.day = day_of(q->text_view(5));
+      std::string_view rest = q->text_view(6);
+      while (!rest.empty()) {
+        auto pos = rest.find('\x1f');
+        s.tags.emplace_back(rest.substr(0, pos));
+        if (pos == std::string_view::npos) break;
+        rest.remove_prefix(pos + 1);
+      }
+      batch.push_back(std::move(s));
+      if (batch.size() == 1024) flush();
+    }
+    flush();
   }
+  const std::int64_t n = static_cast<std::int64_t>(docs.size());
+
+  // 2. Document frequencies, then every vector (on every core).
+  std::vector<std::int64_t> df(key_of.size(), 0);
+  for (const auto& d : docs) {
+    for (const auto& [t, f] : d.tf) ++df[t];
+    for (auto t : d.tags) ++df[t];
+  }
+  std::vector<std::vector<std::pair<std::uint32_t, std::int32_t>>> vectors(docs.size());
+  parallel_for(docs.size(), [&](std::size_t i) {
+    auto& d = docs[i];
+    std::vector<std::pair<std::int64_t, double>> tf;
+    tf.reserve(d.tf.size());
+    // Keyed by the term's key (not its interned number), as the incremental path is,
+    // so that ties among equal weights break the same way.
+    for (const auto& [t, f] : d.tf) tf.push_back({key_of[t], f});
+    std::sort(tf.begin(), tf.end());
+    std::vector<std::int64_t> tags;
+    for (auto t : d.tags) tags.push_back(key_of[t]);
+    Vector v = make_vector(
+        tf, tags, n, [&](std::int64_t key) { return df[interned.at(key)]; }, w);
+    auto& out = vectors[i];
+    for (const auto& [key, q] : v) out.push_back({interned.at(key), q});
+    d.tf = {};
+    d.tf.shrink_to_fit();
+  });
+
+  // 3. Postings of the candidates, then each article against them (on every core).
+  std::vector<std::vector<std::pair<std::uint32_t, std::int32_t>>> postings(key_of.size());
+  for (std::uint32_t i = 0; i < docs.size(); ++i) {
+    if (!docs[i].candidate) continue;
+    for (const auto& [t, q] : vectors[i]) postings[t].push_back({i, q});
+  }
+  std::vector<std::vector<Ranked>> lists(docs.size());
+  std::vector<char> complete(docs.size(), 1);
+  {
+    std::mutex scratch_mutex;
+    std::vector<std::vector<std::int64_t>> free_scratch;
+    parallel_for(
+        docs.size(),
+        [&](std::size_t i) {
+          std::vector<std::int64_t> acc;
+          {
+            std::lock_guard lock(scratch_mutex);
+            if (!free_scratch.empty()) {
+              acc = std::move(free_scratch.back());
+              free_scratch.pop_back();
+            }
+          }
+          acc.resize(docs.size(), 0);
+          std::vector<std::uint32_t> touched;
+          // Every candidate above the threshold (tens of thousands on a big store of few
+          // topics) goes into a scratch vector, and only the best kKeptRelated into
+          // lists[i]: a vector keeps its capacity when resized, and 100,000 lists at the
+          // capacity of their candidates took 12 GiB.
+          std::vector<Ranked> out;
+          for (const auto& [t, qa] : vectors[i]) {
+            for (const auto& [b, qb] : postings[t]) {
+              if (acc[b] == 0) touched.push_back(b);
+              acc[b] += static_cast<std::int64_t>(qa) * qb;
+            }
+          }
+          for (auto b : touched) {
+            std::int64_t d = acc[b];
+            acc[b] = 0;
+            if (b == i || static_cast<double>(d) / kDotScale < w.min_score) continue;
+            double s = score_of(d, docs[i].day, docs[b].day, w);
+            if (s >= w.min_score) out.push_back({s, docs[b].day, docs[b].id});
+          }
+          if (out.size() > static_cast<std::size_t>(kKeptRelated)) {
+            std::partial_sort(out.begin(), out.begin() + kKeptRelated, out.end(), better);
+            out.resize(kKeptRelated);
+            complete[i] = 0;
+          } else {
+            std::sort(out.begin(), out.end(), better);
+          }
+          lists[i].assign(out.begin(), out.end());
+          std::lock_guard lock(scratch_mutex);
+          free_scratch.push_back(std::move(acc));
+        },
+        [&](std::size_t done) { report(total + done); });
+  }
+
+  // 4. Write.
+  c.exec(
+      "DELETE FROM related; DELETE FROM related_terms; DELETE FROM related_df;"
+      " DELETE FROM related_state; DELETE FROM related_meta;");
+  {
+    StatementUse ins(c.cached("INSERT INTO related_df (term, df) VALUES (?, ?)"));
+    for (std::size_t t = 0; t < key_of.size(); ++t) {
+      ins->bind_all(key_of[t], df[t]);
+      ins->run();
+      ins->reset();
+    }
+  }
+  {
+    // In key order: appends to the index instead of inserting all over it.
+    std::vector<std::tuple<std::int64_t, std::int64_t, std::int32_t>> rows;
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      for (const auto& [t, q] : vectors[i]) rows.emplace_back(key_of[t], docs[i].id, q);
+    }
+    std::sort(rows.begin(), rows.end());
+    StatementUse ins(
+        c.cached("INSERT INTO related_terms (term, article_id, weight) VALUES (?, ?, ?)"));
+    for (const auto& [key, id, q] : rows) {
+      ins->bind_all(key, id, static_cast<std::int64_t>(q));
+      ins->run();
+      ins->reset();
+    }
+  }
+  {
+    StatementUse state(
+        c.cached("INSERT INTO related_state (article_id, day, candidate, complete, gate) VALUES "
+                 "(?, ?, ?, ?, ?)"));
+    StatementUse pins(
+        c.cached("SELECT article_id, pinned_id FROM related_pins ORDER BY article_id, position"));
+    std::unordered_map<std::int64_t, std::vector<std::int64_t>> pinned;
+    while (pins->step()) pinned[pins->int64(0)].push_back(pins->int64(1));
+    StatementUse ins(
+        c.cached("INSERT INTO related (article_id, rank, related_id, score, pinned) VALUES (?, ?, "
+                 "?, ?, ?)"));
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      const auto& d = docs[i];
+      double gate = complete[i] || lists[i].empty() ? w.min_score : lists[i].back().score;
+      state->bind_all(d.id, d.day, d.candidate ? 1 : 0, complete[i] ? 1 : 0, gate);
+      state->run();
+      state->reset();
+      int rank = 0;
+      std::vector<std::int64_t> shown;
+      if (auto p = pinned.find(d.id); p != pinned.end()) {
+        for (auto id : p->second) {
+          if (std::find(shown.begin(), shown.end(), id) != shown.end()) continue;
+          shown.push_back(id);
+          ins->bind_all(d.id, rank++, id, 1.0, 1);
+          ins->run();
+          ins->reset();
+        }
+      }
+      for (const auto& r : lists[i]) {
+        bool dup = std::find(shown.begin(), shown.end(), r.id) != shown.end();
+        ins->bind_all(d.id, rank++, r.id, r.score, dup ? 2 : 0);
+        ins->run();
+        ins->reset();
+      }
+    }
+  }
+  set_meta(c, "articles", std::to_string(n));
+  set_meta(c, "weights", weights_text(w));
+  report(2 * total);
+}
+
+// --- explanations ------------------------------------------------------------------------
+
+std::vector<RelatedExplanation> related_explained(Connection& c, std::int64_t id) {
+  std::vector<RelatedExplanation> out;
+  std::vector<std::int64_t> ids;
+  {
+    StatementUse q(c.cached(R"sql(
+      SELECT r.related_id, a.slug, a.title, r.score, r.pinned
+      FROM related r CROSS JOIN articles a ON a.id = r.related_id
+      WHERE r.article_id = ? AND r.pinned <= 1 ORDER BY r.rank)sql"));
+    q->bind(1, id);
+    while (q->step()) {
+      ids.push_back(q->int64(0));
+      RelatedExplanation e;
+      e.slug = q->text(1);
+      e.title = q->text(2);
+      e.score = q->real(3);
+      e.pinned = q->integer(4) == 1;
+      out.push_back(std::move(e));
+    }
+  }
+  if (out.empty()) return out;
+  // Key -> readable stem, from the words of the article and of its related ones.
+  std::unordered_map<std::int64_t, std::string> words;
+  auto learn = [&](std::int64_t article) {
+    auto s = load_source(c, article);
+    if (!s) return s;
+    auto add = [&](std::string_view text) {
+      for_each_term(text, [&](const std::string& t) { words.emplace(term_key(t), t); });
+    };
+    add(s->title);
+    add(s->summary);
+    add(s->body);
+    for (const auto& t : s->tags) add(t);
+    return s;
+  };
+  auto self = learn(id);
+  Vector ours = load_vector(c, id);
+  std::unordered_map<std::int64_t, std::int32_t> our_weight(ours.begin(), ours.end());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    auto other = learn(ids[i]);
+    if (self && other) {
+      for (const auto& t : self->tags) {
+        if (std::find(other->tags.begin(), other->tags.end(), t) != other->tags.end()) {
+          out[i].shared_tags.push_back(t);
+        }
+      }
+    }
+    std::vector<std::pair<std::int64_t, std::string>> shared;
+    for (const auto& [key, q] : load_vector(c, ids[i])) {
+      auto mine = our_weight.find(key);
+      auto word = words.find(key);
+      if (mine == our_weight.end() || word == words.end()) continue;
+      shared.push_back({static_cast<std::int64_t>(q) * mine->second, word->second});
+    }
+    std::sort(shared.begin(), shared.end(), [](auto& x, auto& y) {
+      return x.first != y.first ? x.first > y.first : x.second < y.second;
+    });
+    for (std::size_t j = 0; j < shared.size() && j < 8; ++j) {
+      out[i].shared_terms.push_back(shared[j].second);
+    }
+  }
+  return out;
 }
 
 }  // namespace gazette::db

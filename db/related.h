@@ -1,31 +1,103 @@
-// The stored related-articles lists (table `related`): how they are computed and kept up
-// to date. Readers never score; they read the stored list (articles.h: related_public).
+// The related-articles engine: how two articles are scored, and the stored lists
+// (table `related`) kept up to date as articles are written. Readers never score; they
+// read the stored list (articles.h: related_public, one indexed query).
+//
+// Score of B for A, in [0, 1] (README "Related articles"):
+//   cosine(vA, vB) × recency(|days between them|)
+// where v is the article's term vector: TF-IDF over its Porter-stemmed words (title,
+// summary, body and the words of its tags, each field weighted), stop words dropped and
+// terms in more than max_df of all articles ignored, keeping the `terms` heaviest; plus
+// one dimension per tag (the shared-tag boost), weighted by the tag's own IDF so that a
+// tag on every other article says little. The vector is unit-length, so the cosine is a
+// plain dot product and the threshold `min_score` means the same for every article.
+// The score is symmetric: score(A, B) = score(B, A).
+//
+// A list: the article's pins first, in order, then every other published article
+// scoring at least min_score, best first (ties: newer, then higher id). Drafts are never
+// candidates; scheduled articles are, and the read path hides them until their time.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "db/sqlite.h"
 
 namespace gazette::db {
 
-// How many entries each stored list keeps: more than the sidebar's five, so that an
-// entry that is not public yet (draft, scheduled) can be skipped at read time.
+// How many ranked entries a list is guaranteed to hold exactly (when that many score
+// above the threshold): more than the sidebar's five, so that entries not public yet
+// (scheduled) can be skipped at read time.
 inline constexpr int kStoredRelated = 10;
+// How many ranked entries a list stores: the slack above kStoredRelated lets a list
+// lose entries (an article edited away or deleted) without being recomputed.
+inline constexpr int kKeptRelated = 20;
 
-// Recomputes the lists of the articles `ids` and of every article whose list may change
-// because of them (articles sharing a tag with them, and lists they appear in), and
-// rewrites those that differ. Gives what rebuild_all_related would; costs a read of
-// every article's tags (about half a second for 100,000 articles) plus the ranking of
-// the changed articles and of the lists that hold them. Runs in the caller's
-// transaction.
+// Every tunable of the scoring, with its default. The one place the weights live.
+struct RelatedWeights {
+  double title = 3.0;         // weight of a word in the title (per occurrence)
+  double summary = 2.0;       // ... in the summary
+  double body = 1.0;          // ... in the body
+  double tag_words = 1.0;     // ... in a tag, as a word ("climate change" -> climat, chang)
+  double tag_boost = 1.0;     // weight of each tag dimension, times the tag's IDF
+  double max_df = 0.5;        // a term in more than this share of articles is ignored
+  int terms = 24;             // words kept per article (the heaviest by TF-IDF)
+  double min_score = 0.1;     // threshold: below it, an article is not related
+  double recency = 0.1;       // the most the score loses to distance in time (0: off)
+  double recency_days = 365;  // ... reaching 63% of that loss at this many days apart
+  bool operator==(const RelatedWeights&) const = default;
+};
+
+// The weights every refresh and rebuild in this process uses (set by the commands at
+// start-up from --related-* flags and GAZETTE_RELATED_* variables, before any thread
+// starts; defaults otherwise). The weights a database's lists were built with are stored
+// with them: a refresh under other weights rebuilds every list first.
+void set_related_weights(const RelatedWeights& w);
+const RelatedWeights& related_weights();
+
+// Recomputes the term vectors and lists of the articles `ids` (created or edited) and
+// updates every other list they enter or leave (the reverse side), in the caller's
+// transaction. Cost: the postings of each article's terms and the lists that hold it,
+// a few milliseconds at 100,000 articles. An id that no longer exists is skipped: call
+// forget_related before deleting an article. Falls back to rebuild_all_related when the
+// store has no statistics yet, the weights changed, or (on a store of at most 5,000
+// articles, where that is cheap) the number of articles drifted more than 25% from the
+// one the term statistics were taken at.
 void refresh_related(Connection& c, const std::vector<std::int64_t>& ids,
                      const std::function<void(std::size_t, std::size_t)>& progress = {});
 
-// Recomputes every article's list, ranking on every core. Runs in the caller's
-// transaction. `progress` (both functions) is called on the caller's thread.
+// True when the next refresh_related would rebuild every list first (lists from before
+// the content engine, other weights, or a small store that grew): `serve` does it at
+// start-up rather than in the first save an editor makes.
+bool related_needs_rebuild(Connection& c);
+
+// Takes article `id` out of the related engine before it is deleted: out of every list
+// that holds it (recomputing a list only when it is left too short), and its terms out
+// of the index. Call it in the deleting transaction, before the DELETE; the article's
+// own rows go with the article (ON DELETE CASCADE).
+void forget_related(Connection& c, std::int64_t id);
+
+// Recomputes the term statistics, every vector and every list, on every core. Runs in
+// the caller's transaction. `progress(done, total)` is called on the caller's thread.
 void rebuild_all_related(Connection& c,
                          const std::function<void(std::size_t, std::size_t)>& progress = {});
+
+// Recomputes every list from the stored vectors and statistics, one article at a time
+// (slow; no new statistics): what any series of refreshes must leave. For tests.
+void rerank_all_related(Connection& c);
+
+// One entry of an article's stored list with why it is there (for the admin edit page).
+struct RelatedExplanation {
+  std::string slug;
+  std::string title;
+  double score = 0;
+  bool pinned = false;
+  std::vector<std::string> shared_tags;
+  std::vector<std::string> shared_terms;  // stems, the heaviest contributions first
+};
+// The stored list of article `id` (drafts and scheduled entries included), pins first,
+// each with the tags and the (at most 8) terms that made it related.
+std::vector<RelatedExplanation> related_explained(Connection& c, std::int64_t id);
 
 }  // namespace gazette::db

@@ -272,6 +272,49 @@ END;
 -- newest first. Without it each page of the list sorted every article.
 CREATE INDEX articles_admin ON articles (published_at IS NOT NULL, published_at DESC, id DESC);
 )sql"},
+    {"related articles by content: term index, statistics, list state", R"sql(
+-- The related-articles engine (db/related.h). Each article's term vector: its heaviest
+-- Porter-stemmed words by TF-IDF plus one dimension per tag, scaled to unit length.
+-- Keyed by term first: the articles sharing a term with an article being written are
+-- one index range per term, so a write scores only the articles it can relate to.
+CREATE TABLE related_terms (
+  term       INTEGER NOT NULL,                -- term_key() of a stem, or of "#" + tag
+  article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+  weight     INTEGER NOT NULL,                -- the vector's component x 65536, rounded:
+                                              -- integer dot products are exact, so a
+                                              -- score never depends on summation order
+  PRIMARY KEY (term, article_id)
+) STRICT, WITHOUT ROWID;
+-- An article's own vector (to rescore its list, to replace it on a write).
+CREATE INDEX related_terms_by_article ON related_terms (article_id);
+
+-- Document frequencies as of the last full rebuild (the IDF of every vector). Kept
+-- fixed between rebuilds, so that an incremental write gives the lists a rebuild
+-- would.
+CREATE TABLE related_df (
+  term INTEGER PRIMARY KEY,                   -- term_key()
+  df   INTEGER NOT NULL                       -- articles containing it
+) STRICT;
+
+-- Per article, what keeping its list up to date needs without reading the list.
+CREATE TABLE related_state (
+  article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+  day        INTEGER NOT NULL,                -- published_at in days since 1970 (recency)
+  candidate  INTEGER NOT NULL,                -- 1 when published: may enter other lists
+  complete   INTEGER NOT NULL,                -- 1 when the list holds every article
+                                              -- scoring above the threshold
+  gate       REAL    NOT NULL                 -- the least score that may still enter
+) STRICT;
+
+-- Settings of the stored lists: 'articles' (how many the statistics were taken over),
+-- 'weights' (the weights they were computed with).
+CREATE TABLE related_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+-- related.pinned may now be 2: an entry the scoring ranked that is also pinned, kept for
+-- the bookkeeping of the list but not shown twice.
+)sql"},
 };
 
 }  // namespace

@@ -178,14 +178,24 @@ void send_form(App& app, httplib::Response& res, int status, const Editor& edito
   }
   if (notice) put(ctx, "notice", data(*notice));
   if (stored) {
+    // The stored list as the engine ranked it (scheduled entries too; the sidebar shows
+    // the first five public ones), with what made each one related.
     std::vector<data> items;
-    for (const auto& r : db::related_public(c, stored->id, now, 5)) {
+    for (const auto& r : db::related_explained(c, stored->id)) {
+      if (items.size() == 10) break;
       data& item = items.emplace_back();
       put(item, "url", data("/articles/" + r.slug));
       put(item, "title", data(r.title));
       char score[32];
       std::snprintf(score, sizeof score, "%.3f", r.score);
-      put(item, "score", data(std::string(score)));
+      put(item, "score", data(r.pinned ? std::string("pinned") : std::string(score)));
+      std::string why;
+      if (!r.shared_tags.empty()) why = "tags: " + join_commas(r.shared_tags);
+      if (!r.shared_terms.empty()) {
+        if (!why.empty()) why += "; ";
+        why += "words: " + join_commas(r.shared_terms);
+      }
+      if (!why.empty()) put(item, "why", data(std::move(why)));
     }
     put(ctx, "has_related", data(!items.empty()));
     put(ctx, "current_related", list_of(std::move(items)));

@@ -19,6 +19,7 @@ void tag_feed(App& app, const httplib::Request& req, httplib::Response& res);
 void sitemap(App& app, const httplib::Request& req, httplib::Response& res);
 void robots(App& app, const httplib::Request& req, httplib::Response& res);
 void search_page(App& app, const httplib::Request& req, httplib::Response& res);
+void api_article(App& app, const httplib::Request& req, httplib::Response& res);
 
 // The admin (handlers/admin_*.cpp). Not cached; every response carries no-store and
 // X-Frame-Options: DENY (the route wrapper adds them).

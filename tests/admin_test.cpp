@@ -505,7 +505,8 @@ TEST_CASE("an XSS payload in every field comes out escaped everywhere", "[integr
   for (const char* path :
        {"/articles/xss-test", "/", "/tags/harbour", "/search?q=harbour", "/feed.xml", "/admin",
         "/admin/articles/xss-test/edit", "/admin/articles/xss-test/preview",
-        "/admin/articles/xss-test/delete", "/articles/ferry-timetable-changes", "/sitemap.xml"}) {
+        "/admin/articles/xss-test/delete", "/articles/ferry-timetable-changes", "/sitemap.xml",
+        "/api/articles/xss-test", "/api/articles/ferry-timetable-changes"}) {
     INFO(path);
     auto page = std::string(path).starts_with("/admin") ? alice.get(path) : site.get(path);
     REQUIRE(page);

@@ -234,13 +234,21 @@ TEST_CASE("listings show public articles only, newest first", "[db][articles]") 
 
 TEST_CASE("related lists: pins first, shared tags, never self or drafts", "[db][related]") {
   auto c = memory_db();
-  auto pinned = story("pinned", "2026-01-01T00:00:00Z", {"other"});
+  // Related by content: a, b, c and d read alike (the same boilerplate); pinned and e
+  // share no word with them.
+  auto unlike = [](Article x, const std::string& words) {
+    x.title = x.summary = x.body_markdown = words;
+    REQUIRE(normalize_and_validate(x, "2026-06-01T00:00:00Z").empty());
+    return x;
+  };
+  auto pinned =
+      unlike(story("pinned", "2026-01-01T00:00:00Z", {"other"}), "Harbour ferry timetable");
   auto a = story("a", "2026-01-02T00:00:00Z", {"x", "y"});
   a.related = {"pinned"};
   auto b = story("b", "2026-01-03T00:00:00Z", {"x", "y"});
   auto c2 = story("c", "2026-01-04T00:00:00Z", {"x", "z", "w"});
   auto d = story("d", "2026-01-05T00:00:00Z", {"x", "y"}, Status::draft);
-  auto e = story("e", "2026-01-06T00:00:00Z", {"unrelated"});
+  auto e = unlike(story("e", "2026-01-06T00:00:00Z", {"unrelated"}), "Orchestra season opens");
   REQUIRE(std::holds_alternative<db::SaveResult>(
       db::save_articles(*c, {pinned, a, b, c2, d, e}, "2026-06-01T00:00:00Z")));
   CHECK(related_slugs(*c, "a") == std::vector<std::string>{"pinned", "b", "c"});
@@ -250,7 +258,8 @@ TEST_CASE("related lists: pins first, shared tags, never self or drafts", "[db][
   SECTION("a new article enters the lists of the existing ones it outranks") {
     auto f = story("f", "2026-01-07T00:00:00Z", {"x", "y"});
     db::save_articles(*c, {f}, "2026-06-02T00:00:00Z");
-    CHECK(related_slugs(*c, "b") == std::vector<std::string>{"f", "a", "c"});
+    // Same text and tags as a, but further from b in time (the mild recency preference).
+    CHECK(related_slugs(*c, "b") == std::vector<std::string>{"a", "f", "c"});
   }
   SECTION("a rebuild gives the same lists") {
     {

@@ -461,6 +461,10 @@ TEST_CASE("migration 2 indexes the articles of an older database", "[db][search]
       DROP TRIGGER articles_fts_delete;
       DROP TABLE articles_fts;
       DROP INDEX articles_visibility;
+      DROP TABLE related_terms;
+      DROP TABLE related_df;
+      DROP TABLE related_state;
+      DROP TABLE related_meta;
       PRAGMA user_version = 1;)sql");
     REQUIRE(c.query_int("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'") == 0);
     REQUIRE(c.query_int("SELECT count(*) FROM sqlite_schema WHERE name LIKE 'articles_fts%'") == 0);
