@@ -69,6 +69,8 @@ void AdminClient::keep_cookies(const httplib::Result& r) {
 
 httplib::Result AdminClient::get(const std::string& path) {
   httplib::Client c("127.0.0.1", port_);
+  // Generous: a sign-in is an argon2id check, slow under ASan on a busy machine.
+  c.set_read_timeout(std::chrono::seconds(60));
   auto r = c.Get(path, cookie_headers());
   keep_cookies(r);
   return r;
@@ -76,6 +78,8 @@ httplib::Result AdminClient::get(const std::string& path) {
 
 httplib::Result AdminClient::post(const std::string& path, const httplib::Params& form) {
   httplib::Client c("127.0.0.1", port_);
+  // Generous: a sign-in is an argon2id check, slow under ASan on a busy machine.
+  c.set_read_timeout(std::chrono::seconds(60));
   auto r = c.Post(path, cookie_headers(), form);
   keep_cookies(r);
   return r;
@@ -85,6 +89,8 @@ httplib::Result AdminClient::submit(const std::string& path, const httplib::Para
   httplib::MultipartFormDataItems items;
   for (const auto& [name, value] : form) items.push_back({name, value, "", ""});
   httplib::Client c("127.0.0.1", port_);
+  // Generous: a sign-in is an argon2id check, slow under ASan on a busy machine.
+  c.set_read_timeout(std::chrono::seconds(60));
   auto r = c.Post(path, cookie_headers(), items);
   keep_cookies(r);
   return r;
