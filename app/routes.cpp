@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "app/app.h"
+#include "app/http_guard.h"
 #include "db/sqlite.h"
 #include "handlers/admin_auth.h"
 #include "handlers/handlers.h"
@@ -63,23 +64,6 @@ constexpr AdminRoute kAdminRoutes[] = {
 
 bool is_admin_path(const std::string& path) {
   return path == "/admin" || path.starts_with("/admin/");
-}
-
-// A printable copy of `s` for a log line: control characters (a decoded %0A could
-// forge a line) and quotes become \xNN.
-std::string loggable(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char ch : s) {
-    if (ch < 0x20 || ch == 0x7f || ch == '"' || ch == '\\') {
-      char buf[5];
-      std::snprintf(buf, sizeof buf, "\\x%02x", ch);
-      out += buf;
-    } else {
-      out += static_cast<char>(ch);
-    }
-  }
-  return out;
 }
 
 // How long a request waits for another thread's render of the same page before it
@@ -207,12 +191,16 @@ bool is_unavailable(const db::Error& e) {
 
 }  // namespace
 
-void install_routes(httplib::Server& server, App& app, std::shared_ptr<spdlog::logger> access_log) {
-  server.set_default_headers({
+httplib::Headers security_headers() {
+  return {
       {"Content-Security-Policy", "default-src 'self'"},
       {"X-Content-Type-Options", "nosniff"},
       {"Referrer-Policy", "strict-origin-when-cross-origin"},
-  });
+  };
+}
+
+void install_routes(httplib::Server& server, App& app, std::shared_ptr<spdlog::logger> access_log) {
+  server.set_default_headers(security_headers());
 
   // Before routing: pages in the page cache go out without a route match or a render.
   server.set_pre_routing_handler([&app](const httplib::Request& req, httplib::Response& res) {
@@ -291,6 +279,7 @@ void install_routes(httplib::Server& server, App& app, std::shared_ptr<spdlog::l
 
   if (access_log) {
     server.set_logger([access_log](const httplib::Request& req, const httplib::Response& res) {
+      if (answered_by_guard()) return;
       // "app;dur=0.123, cache;desc=hit" -> "0.123ms hit"
       std::string took = "-";
       if (auto t = res.get_header_value("Server-Timing"); t.starts_with("app;dur=")) {

@@ -12,6 +12,9 @@ namespace gazette {
 
 struct App;
 
+// The headers every response carries (SPEC: HTTP behaviour), the guard's refusals too.
+httplib::Headers security_headers();
+
 // Registers every route of the site on `server`, plus the error handler, the exception
 // handler, the default headers and the access logger (`access_log` may be null: no
 // access lines).

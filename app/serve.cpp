@@ -15,6 +15,7 @@
 
 #include "app/app.h"
 #include "app/commands.h"
+#include "app/http_guard.h"
 #include "app/logging.h"
 #include "app/passwords.h"
 #include "app/routes.h"
@@ -24,22 +25,20 @@
 #include "db/database.h"
 #include "db/related.h"
 #include "db/users.h"
+#include "handlers/http.h"
 
 namespace gazette {
 
 namespace {
 
-constexpr std::size_t kMaxRequestBody = 2 * 1024 * 1024;  // SPEC: larger bodies get 413
 constexpr int kListenBacklog = 1024;
-constexpr int kKeepAliveMaxCount = 10000;
-constexpr int kKeepAliveSeconds = 5;  // SPEC: idle keep-alive connections close after 5 s
-constexpr int kReadTimeoutSeconds = 10;
-constexpr int kWriteTimeoutSeconds = 10;
 
-// cpp-httplib with the one thing its API does not offer: Debian's build listens with a
-// backlog of 5, so a burst of new connections overflows the queue and clients wait
-// for SYN retries. listen() again on a bound, listening socket only changes the backlog.
-class HttpServer : public httplib::Server {
+// The guarded cpp-httplib server (app/http_guard.h; its HttpLimits defaults are the
+// SPEC's) with one more thing the library's API does not offer: Debian's build listens
+// with a backlog of 5, so a burst of new connections overflows the queue and clients
+// wait for SYN retries. listen() again on a bound, listening socket only changes the
+// backlog.
+class HttpServer : public GuardedServer {
  public:
   void widen_backlog(int backlog) {
     if (::listen(svr_sock_, backlog) != 0) {
@@ -138,11 +137,10 @@ int run_serve(const Invocation& inv) {
   server.set_tcp_nodelay(true);  // else Nagle + delayed ACK add ~40 ms per response
   int threads = cfg.threads;
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  server.set_keep_alive_max_count(kKeepAliveMaxCount);
-  server.set_keep_alive_timeout(kKeepAliveSeconds);
-  server.set_read_timeout(kReadTimeoutSeconds);
-  server.set_write_timeout(kWriteTimeoutSeconds);
-  server.set_payload_max_length(kMaxRequestBody);
+  // Keep-alive, read and write timeouts and the size limits are the guard's; the
+  // library's own body limit stays as a second line.
+  server.set_payload_max_length(server.limits().max_body);
+  server.set_access_log(access_log);
 
   int port = cfg.port;
   errno = 0;
@@ -170,6 +168,15 @@ int run_serve(const Invocation& inv) {
     return 1;
   }
   install_routes(server, *app, access_log);
+  server.set_rejection_page(
+      [&app](int status) {
+        httplib::Request req;
+        req.path = "/";
+        httplib::Response res;
+        send_error_page(*app, req, res, status);
+        return std::move(res.body);
+      },
+      security_headers());
 
   std::thread stopper([&server, &stop_signals] {
     int sig = 0;

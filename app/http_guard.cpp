@@ -1,0 +1,474 @@
+// The HTTP guard (see http_guard.h).
+#include "app/http_guard.h"
+
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace gazette {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Set while the guard has answered the request this thread is serving (see
+// answered_by_guard).
+thread_local bool t_answered = false;
+
+// How often a thread waiting on a quiet client looks whether the server is stopping.
+constexpr std::chrono::milliseconds kStopCheck{200};
+// How much a rejected request's answer may wait for the client to take it.
+constexpr std::chrono::milliseconds kRejectionWriteTimeout{1000};
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Methods for which cpp-httplib reads a body (detail::expect_content).
+bool expects_body(std::string_view method) {
+  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE" ||
+         method == "PRI";
+}
+
+const char* reason(int status) {
+  switch (status) {
+    case 400:
+      return "Bad Request";
+    case 408:
+      return "Request Timeout";
+    case 413:
+      return "Payload Too Large";
+    case 414:
+      return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 501:
+      return "Not Implemented";
+    default:
+      return "Error";
+  }
+}
+
+int remaining_ms(Clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  return static_cast<int>(std::max<std::chrono::milliseconds::rep>(0, left.count()));
+}
+
+}  // namespace
+
+bool answered_by_guard() {
+  return t_answered;
+}
+
+std::string loggable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char ch : s) {
+    if (ch < 0x20 || ch == 0x7f || ch == '"' || ch == '\\') {
+      char buf[5];
+      std::snprintf(buf, sizeof buf, "\\x%02x", ch);
+      out += buf;
+    } else {
+      out += static_cast<char>(ch);
+    }
+  }
+  return out;
+}
+
+// ---- HeadParser ----
+
+void HeadParser::reject(int status) {
+  verdict_.state = HeadVerdict::State::rejected;
+  verdict_.status = status;
+}
+
+void HeadParser::header_line(std::string_view line) {
+  ++header_count_;
+  if (header_count_ > limits_.max_header_count) return reject(431);
+  // cpp-httplib takes the name up to the first colon, untrimmed, and the value trimmed.
+  auto colon = line.find(':');
+  if (colon == std::string_view::npos) return;
+  std::string_view name = line.substr(0, colon);
+  std::string_view value = trim(line.substr(colon + 1));
+  if (iequals(name, "Content-Length")) {
+    if (!content_length_.empty() && content_length_ != value) content_length_conflict_ = true;
+    content_length_ = std::string(value.empty() ? "?" : value);
+  } else if (iequals(name, "Transfer-Encoding")) {
+    if (has_transfer_encoding_)
+      transfer_encoding_ = "?";  // one coding only, stated once
+    else
+      transfer_encoding_ = std::string(value);
+    has_transfer_encoding_ = true;
+  } else if (iequals(name, "Content-Encoding")) {
+    if (!value.empty() && !iequals(value, "identity")) has_content_encoding_ = true;
+  }
+}
+
+void HeadParser::finish() {
+  verdict_.head_size = line_start_;
+  if (has_content_encoding_) return reject(415);
+  if (has_transfer_encoding_) {
+    if (!iequals(transfer_encoding_, "chunked")) return reject(501);
+    if (!content_length_.empty()) return reject(400);
+    verdict_.has_body = true;
+  } else if (!content_length_.empty()) {
+    if (content_length_conflict_ || content_length_.size() > 19 ||
+        content_length_.find_first_not_of("0123456789") != std::string::npos) {
+      return reject(400);
+    }
+    auto length = std::stoull(content_length_);
+    if (length > limits_.max_body) return reject(413);
+    verdict_.has_body = length > 0;
+  } else if (expects_body(verdict_.method)) {
+    // RFC 9112 6.3: a request with neither has no body; cpp-httplib would read one
+    // until the client closes.
+    verdict_.add_zero_length = true;
+  }
+  verdict_.state = HeadVerdict::State::complete;
+}
+
+const HeadVerdict& HeadParser::feed(std::string_view head) {
+  while (verdict_.state == HeadVerdict::State::incomplete) {
+    auto lf = head.find('\n', line_start_);
+    std::size_t length = (lf == std::string_view::npos ? head.size() : lf + 1) - line_start_;
+    if (!request_line_done_) {
+      if (length > limits_.max_request_line) {
+        std::string_view line = head.substr(line_start_, length);
+        auto sp = line.find(' ');
+        verdict_.method = std::string(line.substr(0, std::min<std::size_t>(sp, 20)));
+        if (sp != std::string_view::npos) verdict_.target = std::string(line.substr(sp + 1, 200));
+        reject(414);
+        break;
+      }
+    } else if (length > limits_.max_header_line ||
+               header_bytes_ + length > limits_.max_header_bytes) {
+      reject(431);
+      break;
+    }
+    if (lf == std::string_view::npos) break;
+    std::string_view line = head.substr(line_start_, length);
+    line_start_ = lf + 1;
+    if (!request_line_done_) {
+      request_line_done_ = true;
+      std::string_view text = line.substr(0, line.find_last_not_of("\r\n") + 1);
+      auto sp1 = text.find(' ');
+      auto sp2 = sp1 == std::string_view::npos ? sp1 : text.find(' ', sp1 + 1);
+      if (sp2 == std::string_view::npos) {
+        reject(400);
+        break;
+      }
+      verdict_.method = std::string(text.substr(0, sp1));
+      verdict_.target = std::string(text.substr(sp1 + 1, sp2 - sp1 - 1));
+      continue;
+    }
+    header_bytes_ += length;
+    if (line == "\r\n") {
+      finish();
+    } else if (line.ends_with("\r\n")) {
+      header_line(line.substr(0, line.size() - 2));
+    }
+  }
+  return verdict_;
+}
+
+// ---- GuardedStream ----
+
+// One connection's socket, as cpp-httplib's Stream: reads go through a buffer that holds
+// the head the guard has read (and whatever the client sent after it); body reads are
+// bounded in size and time. Once a rejection is answered, reads and writes fail, so the
+// library gives up on the request.
+class GuardedStream : public httplib::Stream {
+ public:
+  enum class Wait { data, closed, timeout, stopping };
+
+  GuardedStream(socket_t sock, const HttpLimits& limits, std::function<bool()> running)
+      : sock_(sock), limits_(limits), running_(std::move(running)) {}
+
+  bool is_readable() const override {
+    return pos_ < buf_.size() || poll_socket(POLLIN, limits_.read_timeout) > 0;
+  }
+  bool is_writable() const override {
+    return !dead_ && poll_socket(POLLOUT, limits_.write_timeout) > 0;
+  }
+
+  ssize_t read(char* ptr, std::size_t size) override {
+    if (dead_) return -1;
+    if (pos_ == buf_.size()) {
+      buf_.clear();
+      pos_ = 0;
+      auto deadline = std::min(Clock::now() + limits_.read_timeout, body_deadline_);
+      if (wait_for_data(deadline, false) != Wait::data) return -1;
+      if (fill() <= 0) return -1;
+    }
+    std::size_t n = std::min(size, buf_.size() - pos_);
+    std::size_t from_head = std::min(n, head_left_);
+    head_left_ -= from_head;
+    body_bytes_ += n - from_head;
+    if (body_bytes_ > limits_.max_body) {  // a chunked body, measured on the wire
+      if (on_over_limit) on_over_limit();
+      dead_ = true;
+      return -1;
+    }
+    std::memcpy(ptr, buf_.data() + pos_, n);
+    pos_ += n;
+    return static_cast<ssize_t>(n);
+  }
+
+  ssize_t write(const char* ptr, std::size_t size) override {
+    if (dead_ || poll_socket(POLLOUT, limits_.write_timeout) <= 0) return -1;
+    return ::send(sock_, ptr, size, MSG_NOSIGNAL);
+  }
+
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (::getpeername(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+      name(addr, len, ip, port);
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (::getsockname(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+      name(addr, len, ip, port);
+  }
+  socket_t socket() const override { return sock_; }
+
+  // Called when a body goes over the limit, before the read fails: answers 413.
+  std::function<void()> on_over_limit;
+
+  // Waits until the client sends something, closes or `deadline` passes, or (when
+  // `stop_aware`: between requests, not within one) the server stops.
+  Wait wait_for_data(Clock::time_point deadline, bool stop_aware = true) const {
+    if (pos_ < buf_.size()) return Wait::data;
+    return wait_for_socket(deadline, stop_aware);
+  }
+
+  // The same, for bytes not yet received (whatever the buffer holds).
+  Wait wait_for_socket(Clock::time_point deadline, bool stop_aware = true) const {
+    for (;;) {
+      if (stop_aware && !running_()) return Wait::stopping;
+      int left = remaining_ms(deadline);
+      if (left == 0) return Wait::timeout;
+      int ready =
+          poll_socket(POLLIN, std::chrono::milliseconds(std::min<int>(left, kStopCheck.count())));
+      if (ready > 0) return Wait::data;
+      if (ready < 0) return Wait::closed;
+    }
+  }
+
+  // Reads the next request's head into the buffer until it is complete or refused, the
+  // client closes or stops sending, or `deadline` passes. Bytes of an earlier request's
+  // pipelined successor, already buffered, count.
+  Wait read_head(Clock::time_point deadline, HeadParser& parser, HeadVerdict& verdict) {
+    buf_.erase(0, pos_);
+    pos_ = 0;
+    for (;;) {
+      verdict = parser.feed(buf_);
+      if (verdict.state != HeadVerdict::State::incomplete) return Wait::data;
+      Wait w = wait_for_socket(deadline);
+      if (w != Wait::data) return w;
+      if (fill() <= 0) return Wait::closed;
+    }
+  }
+
+  // The head in the buffer is complete and accepted: from here the library reads it.
+  void begin_request(const HeadVerdict& verdict) {
+    std::size_t head = verdict.head_size;
+    if (verdict.add_zero_length) {
+      static constexpr std::string_view kZero = "Content-Length: 0\r\n";
+      buf_.insert(head - 2, kZero);
+      head += kZero.size();
+    }
+    head_left_ = head;
+    body_bytes_ = 0;
+    body_deadline_ = Clock::now() + limits_.body_deadline;
+  }
+
+  bool has_buffered() const { return pos_ < buf_.size(); }
+  bool dead() const { return dead_; }
+  // Writes `data` whole (a refusal's answer, within a short time) and kills the stream.
+  void write_and_die(const std::string& data) {
+    auto deadline = Clock::now() + kRejectionWriteTimeout;
+    std::size_t done = 0;
+    while (done < data.size() &&
+           poll_socket(POLLOUT, std::chrono::milliseconds(remaining_ms(deadline))) > 0) {
+      ssize_t n = ::send(sock_, data.data() + done, data.size() - done, MSG_NOSIGNAL);
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+    dead_ = true;
+  }
+
+ private:
+  static void name(const sockaddr_storage& addr, socklen_t len, std::string& ip, int& port) {
+    char host[NI_MAXHOST];
+    char serv[NI_MAXSERV];
+    if (::getnameinfo(reinterpret_cast<const sockaddr*>(&addr), len, host, sizeof host, serv,
+                      sizeof serv, NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
+      ip = host;
+      port = std::atoi(serv);
+    }
+  }
+
+  // >0 ready, 0 timed out, <0 error or hang-up without data.
+  int poll_socket(short events, std::chrono::milliseconds timeout) const {
+    pollfd p{sock_, events, 0};
+    int r;
+    do {
+      r = ::poll(&p, 1, static_cast<int>(timeout.count()));
+    } while (r < 0 && errno == EINTR);
+    if (r > 0 && !(p.revents & events)) return -1;
+    return r;
+  }
+
+  ssize_t fill() {
+    char chunk[16384];
+    ssize_t n;
+    do {
+      n = ::recv(sock_, chunk, sizeof chunk, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n > 0) buf_.append(chunk, static_cast<std::size_t>(n));
+    return n;
+  }
+
+  socket_t sock_;
+  const HttpLimits& limits_;
+  std::function<bool()> running_;
+  std::string buf_;
+  std::size_t pos_ = 0;
+  std::size_t head_left_ = 0;
+  std::size_t body_bytes_ = 0;
+  bool dead_ = false;
+  Clock::time_point body_deadline_ = Clock::time_point::max();
+};
+
+// ---- GuardedServer ----
+
+void GuardedServer::set_rejection_page(RejectionPage page, httplib::Headers headers) {
+  rejection_page_ = std::move(page);
+  rejection_headers_ = std::move(headers);
+}
+
+bool GuardedServer::process_and_close_socket(socket_t sock) {
+  GuardedStream strm(sock, limits_, [this] { return running(); });
+  try {
+    serve_connection(strm);
+  } catch (const std::exception& e) {
+    // The library lets an exception out of its error handler or logger; in a pool
+    // thread that would end the process.
+    spdlog::error("connection closed after an error outside any handler: {}", e.what());
+  } catch (...) {
+    spdlog::error("connection closed after an unknown error outside any handler");
+  }
+  ::shutdown(sock, SHUT_RDWR);
+  ::close(sock);
+  return true;
+}
+
+void GuardedServer::serve_connection(GuardedStream& strm) {
+  // The first head's deadline runs from when a thread takes the connection; later ones
+  // from their first byte, after at most idle_timeout of silence.
+  auto head_deadline = Clock::now() + limits_.head_deadline;
+  for (std::size_t n = 0; n < limits_.max_requests_per_connection; ++n) {
+    if (n > 0) {
+      if (strm.wait_for_data(Clock::now() + limits_.idle_timeout) != GuardedStream::Wait::data) {
+        return;
+      }
+      head_deadline = Clock::now() + limits_.head_deadline;
+    }
+    HeadParser parser(limits_);
+    HeadVerdict head;
+    auto got = strm.read_head(head_deadline, parser, head);
+    if (got == GuardedStream::Wait::timeout) {
+      if (strm.has_buffered()) send_rejection(strm, 408, head);
+      return;
+    }
+    if (got != GuardedStream::Wait::data) return;
+    if (head.state == HeadVerdict::State::rejected) {
+      send_rejection(strm, head.status, head);
+      return;
+    }
+    strm.begin_request(head);
+    t_answered = false;
+    // cpp-httplib reads no body for GET and HEAD: one sent anyway would be parsed as the
+    // next request, so the connection ends with this one.
+    bool last = n + 1 == limits_.max_requests_per_connection || !running() ||
+                (head.has_body && !expects_body(head.method));
+    strm.on_over_limit = [this, &strm, &head] { send_rejection(strm, 413, head); };
+    bool closed = false;
+    bool ok = process_request(strm, last, closed, [](httplib::Request& req) {
+      // CVE-2025-66577: the library adds the socket's addresses as headers after the
+      // client's own, and get_header_value returns the first. Only the socket's count.
+      for (const char* name : {"REMOTE_ADDR", "REMOTE_PORT", "LOCAL_ADDR", "LOCAL_PORT"}) {
+        req.headers.erase(name);
+      }
+      req.headers.emplace("REMOTE_ADDR", req.remote_addr);
+      req.headers.emplace("REMOTE_PORT", std::to_string(req.remote_port));
+      req.headers.emplace("LOCAL_ADDR", req.local_addr);
+      req.headers.emplace("LOCAL_PORT", std::to_string(req.local_port));
+      // CVE-2026-45372: header values arrive percent-decoded; one that decodes to a line
+      // break or NUL is an attack, never a value anyone relies on.
+      for (auto it = req.headers.begin(); it != req.headers.end();) {
+        if (it->second.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+          it = req.headers.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    });
+    if (!ok || closed || last || strm.dead()) return;
+  }
+}
+
+void GuardedServer::send_rejection(GuardedStream& strm, int status, const HeadVerdict& head) {
+  std::string body;
+  if (rejection_page_) {
+    try {
+      body = rejection_page_(status);
+    } catch (const std::exception& e) {
+      spdlog::error("rendering the {} page: {}", status, e.what());
+    }
+  }
+  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + reason(status) + "\r\n";
+  for (const auto& [name, value] : rejection_headers_) out += name + ": " + value + "\r\n";
+  out += "Cache-Control: no-store\r\nConnection: close\r\n";
+  out += "Content-Type: text/html; charset=utf-8\r\n";
+  out += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  std::size_t bytes = head.method == "HEAD" ? 0 : body.size();
+  out.append(body, 0, bytes);
+  strm.write_and_die(out);
+  t_answered = true;
+
+  if (access_log_) {
+    std::string ip = "-";
+    int port = 0;
+    strm.get_remote_ip_and_port(ip, port);
+    // The target as sent, cut short: a 414 is about an address too long to log.
+    std::string target =
+        head.target.size() > 200 ? head.target.substr(0, 200) + "..." : head.target;
+    access_log_->info("{} {} {} {}B - refused {}:{}",
+                      head.method.empty() ? "-" : loggable(head.method),
+                      target.empty() ? "-" : loggable(target), status, bytes, ip, port);
+  }
+}
+
+}  // namespace gazette
