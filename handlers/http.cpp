@@ -43,8 +43,20 @@ ErrorText error_text(int status) {
               "There is no page at this address. It may have moved, or it was never published."};
     case 405:
       return {"Method not allowed", "This address does not accept that kind of request."};
+    case 408:
+      return {"Request timed out", "The request did not arrive in time. Please try again."};
     case 413:
       return {"Request too large", "The request is larger than this site accepts."};
+    case 415:
+      return {"Unsupported request encoding",
+              "This site does not accept compressed or otherwise encoded request bodies."};
+    case 429:
+      return {"Too many requests", "Too many attempts. Please wait a while and try again."};
+    case 431:
+      return {"Request headers too large",
+              "The request's headers are larger than this site accepts."};
+    case 501:
+      return {"Not supported", "This site does not support that kind of request."};
     case 414:
       return {"Address too long", "The address of the request is longer than this site accepts."};
     case 503:
