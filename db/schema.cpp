@@ -231,8 +231,9 @@ END;
 CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
   DELETE FROM articles_fts WHERE rowid = old.id;
 END;
-)sql"},    {"admin sessions and login failures", R"sql(
--- Signed-in admin sessions (app/sessions.h). The browser holds a random 256-bit token in
+)sql"},
+    {"admin sessions and login failures", R"sql(
+-- Signed-in admin sessions (db/sessions.h). The browser holds a random 256-bit token in
 -- the gazette_session cookie; only its BLAKE2b-256 hash is stored, so a copy of the
 -- database lets nobody sign in. Times are Unix seconds: expiry is arithmetic.
 CREATE TABLE sessions (

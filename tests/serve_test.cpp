@@ -228,7 +228,8 @@ TEST_CASE("listings paginate 20 a page", "[integration][serve]") {
   auto p3 = get(server, "/?page=3");
   REQUIRE((p1 && p2 && p3));
   CHECK(p1->status == 200);
-  CHECK(occurrences(p1->body, "<article class=\"card\"") + occurrences(p1->body, "<article class=\"lead\"") ==
+  CHECK(occurrences(p1->body, "<article class=\"card\"") +
+            occurrences(p1->body, "<article class=\"lead\"") ==
         20);
   CHECK(occurrences(p2->body, "<article class=\"card\"") == 20);
   CHECK(occurrences(p3->body, "<article class=\"card\"") == 5);
@@ -257,7 +258,7 @@ TEST_CASE("listings paginate 20 a page", "[integration][serve]") {
   auto odd = get(server, "/tags/odd/page/2");
   REQUIRE(odd);
   CHECK(odd->status == 200);
-  CHECK(occurrences(odd->body, "<article class=\"card\"") == 3);           // 23 odd stories: 20 + 3
+  CHECK(occurrences(odd->body, "<article class=\"card\"") == 3);     // 23 odd stories: 20 + 3
   CHECK(odd->body.find("href=\"/tags/odd\"") != std::string::npos);  // back to page 1
   CHECK(get(server, "/tags/odd?page=2")->body == odd->body);
   CHECK(get(server, "/tags/odd/page/3")->status == 404);
