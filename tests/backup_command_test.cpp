@@ -21,6 +21,7 @@
 #include "db/users.h"
 #include "tests/process_support.h"
 
+using gazette::test::read_file;
 using gazette::test::run_gazette;
 using gazette::test::TempDir;
 namespace fs = std::filesystem;
@@ -31,13 +32,6 @@ const std::string kNow = "2026-06-01T00:00:00Z";
 
 int lines(const std::string& text) {
   return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 // A valid published article whose body is about `body_bytes` long (large bodies make the
@@ -110,7 +104,7 @@ std::int64_t article_count(const std::string& path) {
 void check_standalone_copy(const std::string& out) {
   CHECK(query(out, "PRAGMA integrity_check") == std::vector<std::string>{"ok"});
   CHECK(query_one(out, "PRAGMA journal_mode") == "delete");
-  std::string bytes = slurp(out);
+  std::string bytes = read_file(out);
   REQUIRE(bytes.size() >= 100);
   CHECK(bytes[18] == 1);
   CHECK(bytes[19] == 1);
@@ -178,7 +172,7 @@ TEST_CASE("backup overwrites an existing file only with --force", "[integration]
     CHECK(r.exit_code == 1);
     CHECK(r.err == "gazette: " + out + " exists; use --force to overwrite it\n");
     CHECK(r.out.empty());
-    CHECK(slurp(out) == "precious");
+    CHECK(read_file(out) == "precious");
 
     auto forced = run_gazette({"backup", "--db", src, out, "--force"});
     INFO(forced.err);

@@ -19,6 +19,7 @@ using gazette::test::decode_body;
 using gazette::test::poll_until;
 using gazette::test::raw_request;
 using gazette::test::RawResponse;
+using gazette::test::read_file;
 using gazette::test::run_gazette;
 using gazette::test::ServerProcess;
 using gazette::test::TempDir;
@@ -33,50 +34,35 @@ constexpr const char* kNginx = "/usr/sbin/nginx";
 // $upstream_cache_status goes out as X-Cache-Status.
 class CachingProxy {
  public:
-  explicit CachingProxy(int upstream) : port_(gazette::test::free_port()) {
-    // Run as root, nginx's workers are nobody: they must reach the cache folders.
-    fs::permissions(dir_.path(), fs::perms::others_read | fs::perms::others_exec,
-                    fs::perm_options::add);
-    fs::create_directories(dir_.path() / "tmp");
-    std::ofstream(dir_ / "nginx.conf")
-        << "daemon off;\nworker_processes 1;\npid " << (dir_ / "nginx.pid") << ";\n"
-        << "error_log " << (dir_ / "error.log") << ";\nevents {}\nhttp {\n"
-        << "  access_log off;\n"
-        << "  client_body_temp_path " << (dir_ / "tmp") << ";\n"
-        << "  proxy_temp_path " << (dir_ / "tmp") << ";\n"
-        << "  fastcgi_temp_path " << (dir_ / "tmp") << ";\n"
-        << "  uwsgi_temp_path " << (dir_ / "tmp") << ";\n"
-        << "  scgi_temp_path " << (dir_ / "tmp") << ";\n"
-        << "  proxy_cache_path " << (dir_ / "cache")
-        << " levels=1:2 keys_zone=gazette:1m max_size=16m inactive=10m use_temp_path=off;\n"
-        << "  server {\n    listen 127.0.0.1:" << port_ << ";\n"
-        << "    location / {\n"
-        << "      proxy_pass http://127.0.0.1:" << upstream << ";\n"
-        << "      proxy_http_version 1.1;\n"
-        << "      proxy_set_header Host $host;\n"
-        // The client's own Accept-Encoding (nginx's default, said out loud): the page's
-        // Vary header is what keeps the variants apart.
-        << "      proxy_set_header Accept-Encoding $http_accept_encoding;\n"
-        << "      proxy_cache gazette;\n"
-        << "      proxy_cache_revalidate on;\n"
-        << "      add_header X-Cache-Status $upstream_cache_status always;\n"
-        << "    }\n  }\n}\n";
-    nginx_ = std::make_unique<gazette::test::BackgroundProcess>(
-        kNginx, std::vector<std::string>{"-p", dir_.path().string(), "-c", dir_ / "nginx.conf"});
-    if (!gazette::test::wait_for_port(port_)) {
-      throw std::runtime_error("nginx did not start: " + nginx_->output() + error_log());
-    }
-  }
+  explicit CachingProxy(int upstream)
+      : port_(gazette::test::free_port()), nginx_(config(port_, upstream), port_) {}
   int port() const { return port_; }
-  std::string error_log() const {
-    std::ifstream in(dir_ / "error.log");
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
+  std::string error_log() const { return nginx_.error_log(); }
 
  private:
-  TempDir dir_;
+  static std::string config(int port, int upstream) {
+    // The cache folder sits in the prefix the workers may reach.
+    return "  proxy_cache_path cache"
+           " levels=1:2 keys_zone=gazette:1m max_size=16m inactive=10m use_temp_path=off;\n"
+           "  server {\n    listen 127.0.0.1:" +
+           std::to_string(port) +
+           ";\n"
+           "    location / {\n"
+           "      proxy_pass http://127.0.0.1:" +
+           std::to_string(upstream) +
+           ";\n"
+           "      proxy_http_version 1.1;\n"
+           "      proxy_set_header Host $host;\n"
+           // The client's own Accept-Encoding (nginx's default, said out loud): the page's
+           // Vary header is what keeps the variants apart.
+           "      proxy_set_header Accept-Encoding $http_accept_encoding;\n"
+           "      proxy_cache gazette;\n"
+           "      proxy_cache_revalidate on;\n"
+           "      add_header X-Cache-Status $upstream_cache_status always;\n"
+           "    }\n  }\n";
+  }
   int port_;
-  std::unique_ptr<gazette::test::BackgroundProcess> nginx_;
+  gazette::test::NginxProcess nginx_;
 };
 
 std::string record(const std::string& slug, const std::string& title, const std::string& date) {
@@ -99,11 +85,6 @@ void import(const TempDir& dir, const std::string& db, const std::string& name,
   auto r = run_gazette({"import", "--db", db, dir / name});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 bool contains(const std::string& haystack, const std::string& needle) {

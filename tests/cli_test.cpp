@@ -13,17 +13,11 @@
 #include "db/schema.h"
 #include "tests/process_support.h"
 
+using gazette::test::read_file;
 using gazette::test::run_gazette;
 using gazette::test::TempDir;
 
 namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 int lines(const std::string& text) {
   return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
@@ -33,7 +27,7 @@ int lines(const std::string& text) {
 // containing `why`, and the file byte-for-byte unchanged.
 void expect_refused(const std::string& db, const std::string& why,
                     std::optional<uid_t> as_user = std::nullopt) {
-  std::string before = slurp(db);
+  std::string before = read_file(db);
   auto r =
       run_gazette({"serve", "--db", db, "--port", "0"}, {}, "", std::chrono::seconds(60), as_user);
   INFO(r.err);
@@ -41,7 +35,7 @@ void expect_refused(const std::string& db, const std::string& why,
   CHECK(lines(r.err) == 1);
   CHECK(r.err.find(db) != std::string::npos);
   CHECK(r.err.find(why) != std::string::npos);
-  CHECK(slurp(db) == before);
+  CHECK(read_file(db) == before);
   CHECK_FALSE(std::filesystem::exists(db + "-wal"));
 }
 
@@ -127,7 +121,7 @@ TEST_CASE("GAZETTE_ variables configure serve", "[integration][cli]") {
     CHECK(server.log().find("GET /healthz") == std::string::npos);
   }
   CHECK(std::filesystem::exists(dir / "env.db"));
-  CHECK(slurp(access).find("GET /healthz 200") != std::string::npos);
+  CHECK(read_file(access).find("GET /healthz 200") != std::string::npos);
 }
 
 TEST_CASE("databases gazette must refuse", "[integration][cli]") {
@@ -156,7 +150,7 @@ TEST_CASE("databases gazette must refuse", "[integration][cli]") {
     { gazette::db::open_database(db); }
     sql(db, "PRAGMA journal_mode = DELETE;");
     // Overwrite the schema page after the 100-byte header with junk.
-    std::string bytes = slurp(db);
+    std::string bytes = read_file(db);
     REQUIRE(bytes.size() > 4096);
     for (std::size_t i = 100; i < 4096; ++i) bytes[i] = static_cast<char>((i * 7919) & 0xff);
     std::ofstream(db, std::ios::binary | std::ios::trunc) << bytes;

@@ -23,6 +23,7 @@ using gazette::test::occurrences;
 using gazette::test::poll_until;
 using gazette::test::raw_request;
 using gazette::test::RawResponse;
+using gazette::test::read_file;
 using gazette::test::ServerProcess;
 using gazette::test::TempDir;
 using Clock = std::chrono::steady_clock;
@@ -134,11 +135,6 @@ std::string head_of(const std::string& response) {
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 void check_healthy(const ServerProcess& server) {
@@ -464,37 +460,6 @@ std::string readme_nginx_config(int port, int upstream) {
   return config;
 }
 
-// nginx, as root with its workers as nobody, running `server_config` in its http block.
-class Nginx {
- public:
-  explicit Nginx(const std::string& server_config, int port) {
-    fs::permissions(dir_.path(), fs::perms::others_read | fs::perms::others_exec,
-                    fs::perm_options::add);
-    fs::create_directories(dir_.path() / "tmp");
-    std::ofstream(dir_ / "nginx.conf")
-        << "daemon off;\nworker_processes 1;\npid " << (dir_ / "nginx.pid") << ";\n"
-        << "error_log " << (dir_ / "error.log") << ";\nevents {}\nhttp {\n"
-        << "  access_log off;\n"
-        << "  client_body_temp_path " << (dir_ / "tmp") << ";\n"
-        << "  proxy_temp_path " << (dir_ / "tmp") << ";\n"
-        << "  fastcgi_temp_path " << (dir_ / "tmp") << ";\n"
-        << "  uwsgi_temp_path " << (dir_ / "tmp") << ";\n"
-        << "  scgi_temp_path " << (dir_ / "tmp") << ";\n"
-        << server_config << "}\n";
-    nginx_ = std::make_unique<gazette::test::BackgroundProcess>(
-        "/usr/sbin/nginx",
-        std::vector<std::string>{"-p", dir_.path().string(), "-c", dir_ / "nginx.conf"});
-    if (!gazette::test::wait_for_port(port)) {
-      throw std::runtime_error("nginx did not start: " + nginx_->output() + error_log());
-    }
-  }
-  std::string error_log() const { return read_file(dir_ / "error.log"); }
-
- private:
-  TempDir dir_;
-  std::unique_ptr<gazette::test::BackgroundProcess> nginx_;
-};
-
 }  // namespace
 
 TEST_CASE("the README's nginx configuration in front of gazette",
@@ -503,7 +468,7 @@ TEST_CASE("the README's nginx configuration in front of gazette",
   TempDir dir;
   ServerProcess server({"--db", dir / "site.db"});
   const int port = gazette::test::free_port();
-  Nginx nginx(readme_nginx_config(port, server.port()), port);
+  gazette::test::NginxProcess nginx(readme_nginx_config(port, server.port()), port);
   INFO(nginx.error_log());
 
   RawResponse home = raw_request(port, "GET", "/");

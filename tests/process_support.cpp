@@ -23,14 +23,14 @@ namespace gazette::test {
 
 namespace fs = std::filesystem;
 
-namespace {
-
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
+
+namespace {
 
 // Forks and execs `binary` with stdin/stdout/stderr from/to the given files.
 pid_t spawn(const std::string& binary, const std::vector<std::string>& args, const EnvChanges& env,
@@ -243,6 +243,32 @@ bool wait_for_port(int port, std::chrono::seconds timeout) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling the port
   }
   return false;
+}
+
+NginxProcess::NginxProcess(const std::string& http_config, int port) {
+  fs::permissions(dir_.path(), fs::perms::others_read | fs::perms::others_exec,
+                  fs::perm_options::add);
+  fs::create_directories(dir_.path() / "tmp");
+  std::ofstream(dir_ / "nginx.conf")
+      << "daemon off;\nworker_processes 1;\npid " << (dir_ / "nginx.pid") << ";\n"
+      << "error_log " << (dir_ / "error.log") << ";\nevents {}\nhttp {\n"
+      << "  access_log off;\n"
+      << "  client_body_temp_path " << (dir_ / "tmp") << ";\n"
+      << "  proxy_temp_path " << (dir_ / "tmp") << ";\n"
+      << "  fastcgi_temp_path " << (dir_ / "tmp") << ";\n"
+      << "  uwsgi_temp_path " << (dir_ / "tmp") << ";\n"
+      << "  scgi_temp_path " << (dir_ / "tmp") << ";\n"
+      << http_config << "}\n";
+  nginx_ = std::make_unique<BackgroundProcess>(
+      "/usr/sbin/nginx",
+      std::vector<std::string>{"-p", dir_.path().string(), "-c", dir_ / "nginx.conf"});
+  if (!wait_for_port(port)) {
+    throw std::runtime_error("nginx did not start: " + nginx_->output() + error_log());
+  }
+}
+
+std::string NginxProcess::error_log() const {
+  return read_file(dir_ / "error.log");
 }
 
 }  // namespace gazette::test

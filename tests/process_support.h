@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -91,6 +92,26 @@ class BackgroundProcess {
  private:
   TempDir dir_;
   pid_t pid_ = -1;
+};
+
+// The whole file at `path` ("" when it cannot be read).
+std::string read_file(const std::string& path);
+
+// nginx (Debian's /usr/sbin/nginx) in the foreground in a temporary prefix, with
+// `http_config` (server blocks and the like) inside its http block; temp paths, the pid
+// file and the error log live in the prefix, access logging is off. As root, nginx's
+// workers run as nobody, so the prefix is opened to others. The constructor returns once
+// `port` accepts connections (throws with the error log otherwise); the destructor
+// stops it.
+class NginxProcess {
+ public:
+  NginxProcess(const std::string& http_config, int port);
+  std::string error_log() const;
+  const TempDir& dir() const { return dir_; }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<BackgroundProcess> nginx_;
 };
 
 // A TCP port on 127.0.0.1 that was free a moment ago (the kernel's choice).
