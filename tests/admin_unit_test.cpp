@@ -11,17 +11,13 @@
 #include "db/sessions.h"
 #include "db/users.h"
 #include "handlers/form.h"
+#include "tests/db_support.h"
 
 using namespace gazette;
 
-namespace {
+using gazette::test::memory_db;
 
-std::unique_ptr<db::Connection> memory_db() {
-  auto c = std::make_unique<db::Connection>(":memory:", db::OpenMode::read_write_create);
-  db::configure_connection(*c);
-  db::migrate(*c);
-  return c;
-}
+namespace {
 
 Article draft(const std::string& title, std::vector<std::string> tags = {"harbour"}) {
   Article a;

@@ -7,17 +7,13 @@
 #include "db/related.h"
 #include "db/schema.h"
 #include "db/sqlite.h"
+#include "tests/db_support.h"
 
 using namespace gazette;
 
-namespace {
+using gazette::test::memory_db;
 
-std::unique_ptr<db::Connection> memory_db() {
-  auto c = std::make_unique<db::Connection>(":memory:", db::OpenMode::read_write_create);
-  db::configure_connection(*c);
-  db::migrate(*c);
-  return c;
-}
+namespace {
 
 Article story(const std::string& slug, const std::string& date, std::vector<std::string> tags,
               Status status = Status::published) {

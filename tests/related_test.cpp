@@ -14,19 +14,15 @@
 #include "db/related_text.h"
 #include "db/schema.h"
 #include "db/sqlite.h"
+#include "tests/db_support.h"
 
 using namespace gazette;
+
+using gazette::test::memory_db;
 
 namespace {
 
 constexpr const char* kNow = "2026-06-01T00:00:00Z";
-
-std::unique_ptr<db::Connection> memory_db() {
-  auto c = std::make_unique<db::Connection>(":memory:", db::OpenMode::read_write_create);
-  db::configure_connection(*c);
-  db::migrate(*c);
-  return c;
-}
 
 struct Row {
   std::int64_t related;
