@@ -232,17 +232,34 @@ ListPage list_public_by_tag(Connection& c, std::string_view tag, std::string_vie
   return page;
 }
 
-std::optional<ArticleView> find_public(Connection& c, std::string_view slug, std::string_view now) {
-  StatementUse q(c.cached(std::string("SELECT ") + kSummaryColumns + R"sql(,
-      a.body_html, a.created_at
-    FROM articles a WHERE a.slug = ?1 AND a.status = 'published' AND a.published_at <= ?2)sql"));
-  q->bind_all(slug, now);
-  if (!q->step()) return std::nullopt;
+namespace {
+
+// An article page's row by slug (?1): the summary columns, then body_html and
+// created_at; a caller may add conditions.
+const std::string kViewBySlug = std::string("SELECT ") + kSummaryColumns +
+                                ", a.body_html, a.created_at FROM articles a WHERE a.slug = ?1";
+
+std::optional<ArticleView> read_view(Statement& q) {
+  if (!q.step()) return std::nullopt;
   ArticleView v;
-  read_summary(*q, v);
-  v.body_html = q->text(10);
-  v.created_at = q->text(11);
+  read_summary(q, v);
+  v.body_html = q.text(10);
+  v.created_at = q.text(11);
   return v;
+}
+
+}  // namespace
+
+std::optional<ArticleView> find_public(Connection& c, std::string_view slug, std::string_view now) {
+  StatementUse q(c.cached(kViewBySlug + " AND a.status = 'published' AND a.published_at <= ?2"));
+  q->bind_all(slug, now);
+  return read_view(*q);
+}
+
+std::optional<ArticleView> find_any(Connection& c, std::string_view slug) {
+  StatementUse q(c.cached(kViewBySlug));
+  q->bind(1, slug);
+  return read_view(*q);
 }
 
 std::vector<RelatedLink> related_public(Connection& c, std::int64_t id, std::string_view now,

@@ -134,6 +134,8 @@ ListPage list_public_by_tag(Connection& c, std::string_view tag, std::string_vie
                             int offset, std::optional<std::int64_t> known_total = std::nullopt);
 // A public article by slug; nullopt for unknown, draft or scheduled.
 std::optional<ArticleView> find_public(Connection& c, std::string_view slug, std::string_view now);
+// An article by slug whatever its status (the admin's preview); nullopt for unknown.
+std::optional<ArticleView> find_any(Connection& c, std::string_view slug);
 // Up to `limit` entries of the stored related list of article `id`, public ones only.
 std::vector<RelatedLink> related_public(Connection& c, std::int64_t id, std::string_view now,
                                         int limit);

@@ -43,19 +43,6 @@ std::optional<StoredArticle> find_stored(Connection& c, std::string_view slug) {
   return out;
 }
 
-std::optional<ArticleView> find_any(Connection& c, std::string_view slug) {
-  StatementUse q(c.cached(std::string("SELECT ") + kSummaryColumns + R"sql(,
-      a.body_html, a.created_at
-    FROM articles a WHERE a.slug = ?1)sql"));
-  q->bind(1, slug);
-  if (!q->step()) return std::nullopt;
-  ArticleView v;
-  read_summary(*q, v);
-  v.body_html = q->text(10);
-  v.created_at = q->text(11);
-  return v;
-}
-
 const std::string kListAllSql = std::string("SELECT ") + kSummaryColumns + R"sql(
     FROM articles a
     ORDER BY a.published_at IS NOT NULL, a.published_at DESC, a.id DESC

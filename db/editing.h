@@ -23,9 +23,6 @@ struct StoredArticle {
 };
 std::optional<StoredArticle> find_stored(Connection& c, std::string_view slug);
 
-// An article as its page shows it, whatever its status (the preview).
-std::optional<ArticleView> find_any(Connection& c, std::string_view slug);
-
 // Every article, drafts and scheduled ones included, newest first: by publication
 // date, undated drafts first (the newest work), then by id.
 ListPage list_all(Connection& c, int limit, int offset);
