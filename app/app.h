@@ -17,6 +17,7 @@
 #include "app/config.h"
 #include "app/content_version.h"
 #include "app/passwords.h"
+#include "app/storage_health.h"
 #include "db/articles.h"
 #include "db/pool.h"
 #include "handlers/page_cache.h"
@@ -89,6 +90,8 @@ struct App {
   const std::string public_cache_control;
   // Sign-in password checks, a few at a time.
   PasswordChecker passwords;  // thread-safe
+  // Outages of the storage, logged once each.
+  StorageHealth storage;  // thread-safe
   // The current time as ISO 8601 UTC; what "now" means for scheduled articles.
   std::function<std::string()> now;
 

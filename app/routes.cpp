@@ -8,6 +8,7 @@
 
 #include "app/app.h"
 #include "app/http_guard.h"
+#include "db/database.h"
 #include "db/sqlite.h"
 #include "handlers/admin_auth.h"
 #include "handlers/handlers.h"
@@ -173,22 +174,6 @@ void install_admin_routes(httplib::Server& server, App& app) {
   }
 }
 
-// Errors the storage reports when it is full, locked or unwritable: the site is
-// unavailable for a while, not broken.
-bool is_unavailable(const db::Error& e) {
-  switch (e.primary_code()) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-    case SQLITE_FULL:
-    case SQLITE_IOERR:
-    case SQLITE_READONLY:
-    case SQLITE_CANTOPEN:
-      return true;
-    default:
-      return false;
-  }
-}
-
 }  // namespace
 
 httplib::Headers security_headers() {
@@ -255,8 +240,12 @@ void install_routes(httplib::Server& server, App& app, std::shared_ptr<spdlog::l
         try {
           std::rethrow_exception(ep);
         } catch (const db::Error& e) {
-          status = is_unavailable(e) ? 503 : 500;
-          spdlog::error("{} {}: database error: {}", req.method, loggable(req.path), e.what());
+          if (db::is_unavailable(e)) {
+            status = 503;
+            app.storage.failed(e, req.method + " " + req.path);
+          } else {
+            spdlog::error("{} {}: database error: {}", req.method, loggable(req.path), e.what());
+          }
         } catch (const std::exception& e) {
           spdlog::error("{} {}: {}", req.method, loggable(req.path), e.what());
         } catch (...) {

@@ -15,30 +15,67 @@ namespace {
 
 // What a SQLite error means for this file, in words a user can act on.
 std::string explain(const std::string& path, const Error& e) {
-  switch (e.primary_code()) {
-    case SQLITE_NOTADB:
-      return path + ": not a SQLite database (is --db pointing at the right file?)";
-    case SQLITE_CORRUPT:
-      return path + ": the database file is corrupt (" + e.what() + "); restore it from a backup";
-    case SQLITE_READONLY:
-      return path + ": the database is read-only; Gazette needs to write to it";
-    case SQLITE_CANTOPEN:
-      return path +
-             ": cannot open the database file (check that its directory exists and is "
-             "writable)";
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return path + ": the database is locked by another process";
-    case SQLITE_FULL:
-      return path + ": the disk is full";
-    case SQLITE_IOERR:
-      return path + ": I/O error (" + std::string(e.what()) + ")";
-    default:
-      return path + ": " + e.what();
+  if (e.primary_code() == SQLITE_NOTADB) {
+    return path + ": not a SQLite database (is --db pointing at the right file?)";
   }
+  if (e.primary_code() == SQLITE_CORRUPT) {
+    return path + ": the database file is corrupt (" + e.what() + "); restore it from a backup";
+  }
+  return path + ": " + describe(e);
 }
 
 }  // namespace
+
+bool is_unavailable(const Error& e) {
+  switch (e.primary_code()) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string describe(const Error& e) {
+  switch (e.primary_code()) {
+    case SQLITE_NOTADB:
+      return "not a SQLite database";
+    case SQLITE_CORRUPT:
+      return std::string("the database file is corrupt (") + e.what() + ")";
+    case SQLITE_READONLY:
+      return "the database is read-only; Gazette needs to write to it";
+    case SQLITE_CANTOPEN:
+      return "cannot open the database file (check that its directory exists and is writable)";
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return "the database is locked by another process";
+    case SQLITE_FULL:
+      return "the disk is full";
+    case SQLITE_IOERR:
+      // SQLite's message is "disk I/O error" whatever failed; its extended code says what.
+      switch (e.code()) {
+        case SQLITE_IOERR_WRITE:
+        case SQLITE_IOERR_TRUNCATE:
+          return std::string("the storage refuses writes (") + e.what() +
+                 "; is the file system read-only, full or failing?)";
+        case SQLITE_IOERR_FSYNC:
+        case SQLITE_IOERR_DIR_FSYNC:
+          return std::string("the storage cannot flush writes to disk (") + e.what() + ")";
+        case SQLITE_IOERR_READ:
+        case SQLITE_IOERR_SHORT_READ:
+          return std::string("the storage cannot be read (") + e.what() + ")";
+        default:
+          return std::string("the storage failed (") + e.what() + ", SQLite code " +
+                 std::to_string(e.code()) + ")";
+      }
+    default:
+      return e.what();
+  }
+}
 
 void configure_connection(Connection& c) {
   c.exec(

@@ -28,6 +28,14 @@ struct OpenedDatabase {
 // Throws OpenError.
 OpenedDatabase open_database(const std::string& path);
 
+// True for the errors a store reports when it is full, locked, unwritable or failing
+// (SQLITE_BUSY, LOCKED, FULL, IOERR, READONLY, CANTOPEN): the site is unavailable for a
+// while, not broken, and the request gets a 503.
+bool is_unavailable(const Error& e);
+
+// What `e` means, in words a user can act on ("the disk is full"), without a file name.
+std::string describe(const Error& e);
+
 // Applies the per-connection settings every connection uses (foreign keys, busy
 // timeout, synchronous=FULL so that a write acknowledged to a user survives power loss).
 void configure_connection(Connection& c);

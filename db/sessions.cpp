@@ -1,6 +1,8 @@
 // Admin sessions and failed sign-ins (see sessions.h).
 #include "db/sessions.h"
 
+#include "db/database.h"
+
 namespace gazette::db {
 
 namespace {
@@ -39,9 +41,15 @@ std::optional<SessionUser> find_session(Connection& c, std::string_view token_ha
     return std::nullopt;
   }
   if (now - last_seen >= kTouchInterval) {
-    StatementUse q(c.cached("UPDATE sessions SET last_seen = ? WHERE token_hash = ?"));
-    q->bind_all(now, token_hash);
-    q->run();
+    try {
+      StatementUse q(c.cached("UPDATE sessions SET last_seen = ? WHERE token_hash = ?"));
+      q->bind_all(now, token_hash);
+      q->run();
+    } catch (const Error& e) {
+      // A full, read-only or locked store must not sign editors out or hide the admin
+      // from them: the session is valid, and a later request moves its idle clock on.
+      if (!is_unavailable(e)) throw;
+    }
   }
   return user;
 }

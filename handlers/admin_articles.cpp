@@ -8,10 +8,12 @@
 
 #include <cstdio>
 #include <map>
+#include <variant>
 
 #include "app/app.h"
 #include "content/dates.h"
 #include "content/validate.h"
+#include "db/database.h"
 #include "db/editing.h"
 #include "handlers/admin_page.h"
 #include "handlers/handlers.h"
@@ -86,6 +88,8 @@ std::string join_commas(const std::vector<std::string>& items) {
 struct FormState {
   std::map<std::string, std::string> values;
   std::map<std::string, std::string> errors;
+  // Why nothing was saved when no field is to blame (the storage failed); "" otherwise.
+  std::string unavailable;
 };
 
 FormState state_of(const Article& a) {
@@ -161,6 +165,13 @@ void send_form(App& app, httplib::Response& res, int status, const Editor& edito
     put(form, "submit", data("Create"));
   }
   put(form, "has_errors", data(!state.errors.empty()));
+  if (!state.unavailable.empty()) {
+    put(form, "alert",
+        data("Nothing was saved: " + state.unavailable +
+             ". Everything you typed is still below; save again in a moment."));
+  } else if (!state.errors.empty()) {
+    put(form, "alert", data("Nothing was saved. Please correct the fields marked below."));
+  }
   put(ctx, "form", std::move(form));
   for (const char* name : kFormFields) {
     data field;
@@ -290,9 +301,22 @@ void save(App& app, const httplib::Request& req, httplib::Response& res,
   if (state.errors.empty()) {
     bool derive_slug =
         !stored && state.values["slug"].find_first_not_of(" \t") == std::string::npos;
-    auto saved = db::save_article(*c, a, stored ? std::optional(stored->id) : std::nullopt,
-                                  derive_slug, now);
+    std::variant<db::SavedArticle, FieldError> saved;
+    try {
+      saved = db::save_article(*c, a, stored ? std::optional(stored->id) : std::nullopt,
+                               derive_slug, now);
+    } catch (const db::Error& e) {
+      if (!db::is_unavailable(e)) throw;
+      // The disk is full, read-only or locked: the transaction rolled back whole. The
+      // editor gets the form back as typed, not an error page that loses the text.
+      app.storage.failed(e, req.method + " " + req.path);
+      state.unavailable = db::describe(e);
+      res.set_header("Retry-After", "5");
+      return send_form(app, res, 503, post->editor, state, stored ? &*stored : nullptr,
+                       std::nullopt, *c);
+    }
     if (auto* ok = std::get_if<db::SavedArticle>(&saved)) {
+      app.storage.wrote();
       app.version.bump(app.now);
       spdlog::info("audit: {} article {} user={} addr={}", stored ? "saved" : "created", ok->slug,
                    post->editor.user.name, client_address(req));
@@ -408,6 +432,7 @@ void admin_delete(App& app, const httplib::Request& req, httplib::Response& res)
   if (!post) return;
   const std::string slug = req.matches[1].str();
   if (!db::delete_article(*c, slug)) return send_admin_error(app, req, res, 404);
+  app.storage.wrote();
   app.version.bump(app.now);
   spdlog::info("audit: deleted article {} user={} addr={}", slug, post->editor.user.name,
                client_address(req));

@@ -124,6 +124,7 @@ void admin_login(App& app, const httplib::Request& req, httplib::Response& res) 
     auto c = app.pool.acquire();
     db::create_session(*c, token_hash(token), record->user_id, unix_now(app));
   }
+  app.storage.wrote();
   spdlog::info("audit: signed in user={} addr={}", loggable_name(username), address);
   res.set_header("Set-Cookie",
                  cookie_header(app, kSessionCookie, token, "/", kSessionLimits.absolute));

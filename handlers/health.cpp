@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
+#include "db/database.h"
 #include "handlers/handlers.h"
 
 namespace gazette {
@@ -15,7 +16,12 @@ void health(App& app, const httplib::Request&, httplib::Response& res) {
     res.status = 200;
     res.set_content("{\"status\":\"ok\"}", "application/json");
   } catch (const std::exception& e) {
-    spdlog::warn("health check: the database does not answer: {}", e.what());
+    auto* db_error = dynamic_cast<const db::Error*>(&e);
+    if (db_error && db::is_unavailable(*db_error)) {
+      app.storage.failed(*db_error, "GET /healthz");
+    } else {
+      spdlog::warn("health check: the database does not answer: {}", e.what());
+    }
     res.status = 503;
     res.set_content("{\"status\":\"unavailable\"}", "application/json");
   }
