@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   if (inv.command == "backup") return gazette::run_backup(inv);
   if (inv.command == "user") return gazette::run_user(inv);
   if (inv.command == "related") return gazette::run_related(inv);
+  if (inv.command == "check") return gazette::run_check(inv);
   std::cerr << "gazette: the " << inv.command << " command is not available in this version yet\n";
   return 1;
 }

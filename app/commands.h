@@ -13,5 +13,6 @@ int run_import(const Invocation& inv);   // app/import_command.cpp
 int run_dump(const Invocation& inv);     // app/dump_command.cpp
 int run_export(const Invocation& inv);   // app/export_command.cpp
 int run_related(const Invocation& inv);  // app/related_command.cpp
+int run_check(const Invocation& inv);    // app/check_command.cpp
 
 }  // namespace gazette

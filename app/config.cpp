@@ -346,7 +346,17 @@ the next write):
 )";
   }
   if (command == "check") {
-    return "Usage: gazette " + command + " [--db PATH]\n";
+    return R"(Usage: gazette check [--db PATH]
+
+Checks the database and repairs nothing: SQLite's integrity_check and foreign-key
+check, then Gazette's own rules (schema version, the search index in step with the
+articles, the tag table, the related lists, the users). Prints ok or FAIL for each
+check, with the rows at fault. Safe on the database of a running server (the last
+check holds the write lock briefly: a save waits for it). Like every command, it first
+migrates a database from an older gazette forward.
+
+Exit status: 0 when every check passed, 1 when one found a problem.
+)";
   }
   return std::string("gazette ") + kVersion + R"( - a news microsite in one binary
 
@@ -360,6 +370,7 @@ Commands:
   backup   copy a live database consistently
   user     add, change, remove or list admin accounts
   related  recompute every related-articles list (related --rebuild)
+  check    check the database: SQLite's integrity and Gazette's own rules
 
 Every command takes --db PATH (default ./gazette.db, or GAZETTE_DB).
 gazette --version prints the version; gazette <command> --help describes a command.
