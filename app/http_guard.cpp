@@ -368,7 +368,17 @@ void GuardedServer::set_rejection_page(RejectionPage page, httplib::Headers head
   rejection_headers_ = std::move(headers);
 }
 
+std::size_t GuardedServer::close_connections() {
+  std::lock_guard lock(connections_mutex_);
+  for (socket_t sock : connections_) ::shutdown(sock, SHUT_RDWR);
+  return connections_.size();
+}
+
 bool GuardedServer::process_and_close_socket(socket_t sock) {
+  {
+    std::lock_guard lock(connections_mutex_);
+    connections_.insert(sock);
+  }
   GuardedStream strm(sock, limits_, [this] { return running(); });
   try {
     serve_connection(strm);
@@ -378,6 +388,11 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
     spdlog::error("connection closed after an error outside any handler: {}", e.what());
   } catch (...) {
     spdlog::error("connection closed after an unknown error outside any handler");
+  }
+  {
+    // Out of the set before the descriptor is closed and its number can be reused.
+    std::lock_guard lock(connections_mutex_);
+    connections_.erase(sock);
   }
   ::shutdown(sock, SHUT_RDWR);
   ::close(sock);

@@ -15,8 +15,10 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 namespace gazette {
 
@@ -109,6 +111,11 @@ class GuardedServer : public httplib::Server {
   void set_rejection_page(RejectionPage page, httplib::Headers headers);
   void set_access_log(std::shared_ptr<spdlog::logger> log) { access_log_ = std::move(log); }
 
+  // Cuts every connection still open (shutdown both ways): the threads serving them see
+  // their reads and writes fail and finish. For a stop that must not wait for ever on a
+  // client that reads a byte now and then. How many there were.
+  std::size_t close_connections();
+
  private:
   bool process_and_close_socket(socket_t sock) override;
   void serve_connection(class GuardedStream& strm);
@@ -116,6 +123,8 @@ class GuardedServer : public httplib::Server {
   bool running() const { return svr_sock_ != INVALID_SOCKET; }
 
   HttpLimits limits_;
+  std::mutex connections_mutex_;
+  std::unordered_set<socket_t> connections_;  // being served; guarded by connections_mutex_
   RejectionPage rejection_page_;
   httplib::Headers rejection_headers_;
   std::shared_ptr<spdlog::logger> access_log_;

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <future>
 #include <thread>
 
 #include "app/app.h"
@@ -32,6 +33,8 @@ namespace gazette {
 namespace {
 
 constexpr int kListenBacklog = 1024;
+// How long a stop waits for the requests in flight before it closes their connections.
+constexpr std::chrono::seconds kStopGrace{10};
 
 // The guarded cpp-httplib server (app/http_guard.h; its HttpLimits defaults are the
 // SPEC's) with one more thing the library's API does not offer: Debian's build listens
@@ -178,17 +181,28 @@ int run_serve(const Invocation& inv) {
       },
       security_headers());
 
-  std::thread stopper([&server, &stop_signals] {
+  // The stop: no new connections, idle ones closed at once (the guard checks between
+  // requests), requests in flight finished; after kStopGrace, whatever is still open
+  // (a client reading a page a byte at a time) is cut, so a stop is bounded.
+  std::promise<void> served;
+  std::thread stopper([&server, &stop_signals, finished = served.get_future()] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
+    if (finished.wait_for(std::chrono::seconds(0)) == std::future_status::ready) return;
     spdlog::info("received {}, finishing requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");
     server.stop();
+    if (finished.wait_for(kStopGrace) == std::future_status::timeout) {
+      std::size_t cut = server.close_connections();
+      spdlog::warn("closed {} connection{} still open {} s after the stop", cut,
+                   cut == 1 ? "" : "s", kStopGrace.count());
+    }
   });
 
   std::string host = cfg.host.find(':') != std::string::npos ? "[" + cfg.host + "]" : cfg.host;
   spdlog::info("gazette {} listening on http://{}:{} (database {}, {} articles, {} threads)",
                kVersion, host, port, cfg.db, article_count, threads);
   bool ok = server.listen_after_bind();
+  served.set_value();
   if (!server.is_running()) {
     // Stopped by a signal, or listen failed: make sure the waiting thread ends either way.
     pthread_kill(stopper.native_handle(), SIGTERM);

@@ -7,15 +7,19 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <regex>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "tests/admin_support.h"
 #include "tests/http_support.h"
 #include "tests/process_support.h"
 
@@ -36,8 +40,13 @@ namespace {
 // A client connection on which a test sends exactly the bytes it means.
 class Conn {
  public:
-  explicit Conn(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+  // `receive_buffer` (bytes, 0: the system's) small makes the server's writes block
+  // while this client does not read.
+  explicit Conn(int port, int receive_buffer = 0) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
     if (fd_ < 0) throw std::runtime_error("socket failed");
+    if (receive_buffer > 0) {
+      ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(port));
@@ -438,6 +447,88 @@ TEST_CASE("slow and idle clients do not starve the server, and are dropped",
     CHECK(idle_for < std::chrono::milliseconds(7000));
   }
   check_healthy(server);
+}
+
+TEST_CASE(
+    "SIGTERM: a request in flight finishes, idle clients do not hold the stop, and a "
+    "slow reader is cut after the grace period",
+    "[integration][hardening][slow]") {
+  TempDir dir;
+  // A feed of about 18 MB (two articles' full text; "&" is "&amp;amp;" in the feed):
+  // more than a connection's kernel buffers hold, so its response is still being
+  // written when the stop comes.
+  const std::string ampersands(1000000, '&');
+  gazette::test::seed_admin_site(
+      dir / "site.db",
+      {gazette::test::seed_article("long-read", "A long read", {"long"}, ampersands),
+       gazette::test::seed_article("longer-read", "A longer read", {"long"}, ampersands)});
+  ServerProcess server({"--db", dir / "site.db"});
+  const int port = server.port();
+  const std::string get_long = "GET /feed.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  Conn fast(port, 4096);
+  Conn slow(port, 4096);
+  fast.send(get_long);
+  slow.send(get_long);
+  std::string fast_response = fast.read_until("\r\n\r\n");
+  REQUIRE(status_of(fast_response) == 200);
+  REQUIRE(status_of(slow.read_until("\r\n\r\n")) == 200);
+  // Idle keep-alive connections, and one in the middle of its request head.
+  std::vector<std::unique_ptr<Conn>> idle;
+  for (int i = 0; i < 20; ++i) {
+    auto& c = idle.emplace_back(std::make_unique<Conn>(port));
+    c->send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    REQUIRE(status_of(c->read_until("\"ok\"")) == 200);
+  }
+  auto& partial = idle.emplace_back(std::make_unique<Conn>(port));
+  partial->send("GET / HTTP/1.1\r\nHost: x\r\n");
+
+  auto signalled = Clock::now();
+  int exit_code = -2;
+  Clock::time_point exited;
+  std::atomic<bool> stopped{false};
+  std::thread stopper([&] {
+    exit_code = server.stop(SIGTERM, std::chrono::seconds(40));
+    exited = Clock::now();
+    stopped = true;
+  });
+
+  // The request in flight is answered whole.
+  fast_response += fast.read_all(std::chrono::seconds(30));
+  CHECK(fast.closed());
+  auto length_at = fast_response.find("Content-Length: ");
+  REQUIRE(length_at != std::string::npos);
+  std::size_t length = std::stoul(fast_response.substr(length_at + 16));
+  CHECK(length > 15000000);
+  CHECK(fast_response.size() - fast_response.find("\r\n\r\n") - 4 == length);
+  // Idle connections are closed at once (the guard looks between requests every 200 ms),
+  // not after their 5 s keep-alive or 10 s head deadline.
+  CHECK(poll_until(
+      [&] {
+        for (auto& c : idle) {
+          if (!c->server_closed()) return false;
+        }
+        return true;
+      },
+      std::chrono::seconds(3)));
+  // A client reading 4 KB every 100 ms would need an hour: the server does not wait for
+  // it beyond the grace period.
+  std::size_t slow_got = 0;
+  while (!stopped && Clock::now() - signalled < std::chrono::seconds(30)) {
+    ::poll(nullptr, 0, 100);  // the client's pace, not a wait for the server
+    char buf[4096];
+    ssize_t n = ::recv(slow.fd(), buf, sizeof buf, MSG_DONTWAIT);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) break;
+    if (n > 0) slow_got += static_cast<std::size_t>(n);
+  }
+  stopper.join();
+  CHECK(exit_code == 0);
+  INFO("slow reader got " << slow_got << " of " << length << " bytes");
+  CHECK(slow_got < length);
+  double took = std::chrono::duration<double>(exited - signalled).count();
+  INFO("stop took " << took << " s");
+  CHECK(took > 9);
+  CHECK(took < 20);
+  CHECK(contains(server.log(), "closed 1 connection still open 10 s after the stop"));
 }
 
 namespace {
