@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -22,6 +23,12 @@ using Clock = std::chrono::steady_clock;
 // Set while the guard has answered the request this thread is serving (see
 // answered_by_guard).
 thread_local bool t_answered = false;
+
+// The context of the connection this pool thread serves, from the queue (GuardedPool):
+// when it was accepted, and whether the pool refused it (then the accepting thread runs
+// it). Per thread, so nothing is shared.
+thread_local Clock::time_point t_accepted{};
+thread_local bool t_refused = false;
 
 // How often a thread waiting on a quiet client looks whether the server is stopping.
 constexpr std::chrono::milliseconds kStopCheck{200};
@@ -63,6 +70,8 @@ const char* reason(int status) {
       return "Request Header Fields Too Large";
     case 501:
       return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
     default:
       return "Error";
   }
@@ -366,6 +375,104 @@ class GuardedStream : public httplib::Stream {
 void GuardedServer::set_rejection_page(RejectionPage page, httplib::Headers headers) {
   rejection_page_ = std::move(page);
   rejection_headers_ = std::move(headers);
+  overloaded_response_ = rejection_response(503, true);
+}
+
+std::string GuardedServer::rejection_response(int status, bool with_body) const {
+  std::string body;
+  if (rejection_page_) {
+    try {
+      body = rejection_page_(status);
+    } catch (const std::exception& e) {
+      spdlog::error("rendering the {} page: {}", status, e.what());
+    }
+  }
+  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + reason(status) + "\r\n";
+  for (const auto& [name, value] : rejection_headers_) out += name + ": " + value + "\r\n";
+  out += "Cache-Control: no-store\r\nConnection: close\r\n";
+  if (status == 503) out += "Retry-After: 5\r\n";
+  out += "Content-Type: text/html; charset=utf-8\r\n";
+  out += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  if (with_body) out += body;
+  return out;
+}
+
+// The pool behind GuardedServer::use_thread_pool: cpp-httplib's ThreadPool, with the
+// number of connections waiting in its queue counted and bounded.
+class GuardedPool : public httplib::TaskQueue {
+ public:
+  GuardedPool(GuardedServer& server, std::size_t threads, std::size_t max_waiting)
+      : server_(server), pool_(threads), max_waiting_(max_waiting) {}
+
+  // Runs in the accepting thread, once per accepted connection; `fn` serves it.
+  void enqueue(std::function<void()> fn) override {
+    server_.close_refused(false);
+    if (waiting_.load(std::memory_order_relaxed) >= max_waiting_) {
+      t_refused = true;  // process_and_close_socket answers 503 and returns at once
+      fn();
+      t_refused = false;
+      return;
+    }
+    waiting_.fetch_add(1, std::memory_order_relaxed);
+    pool_.enqueue([this, accepted = Clock::now(), fn = std::move(fn)] {
+      waiting_.fetch_sub(1, std::memory_order_relaxed);
+      t_accepted = accepted;
+      fn();
+    });
+  }
+  void shutdown() override {
+    pool_.shutdown();
+    server_.close_refused(true);  // the accepting thread has ended
+  }
+
+ private:
+  GuardedServer& server_;
+  httplib::ThreadPool pool_;
+  const std::size_t max_waiting_;
+  std::atomic<std::size_t> waiting_{0};
+};
+
+void GuardedServer::use_thread_pool(std::size_t threads, std::size_t max_waiting) {
+  new_task_queue = [this, threads, max_waiting] {
+    return new GuardedPool(*this, threads, max_waiting);
+  };
+}
+
+void GuardedServer::refuse_overloaded(socket_t sock) {
+  // The socket's send buffer is empty: the few KiB of the page go out without waiting,
+  // or not at all. Then the end of the response (FIN); the socket itself stays open a
+  // moment (close_refused): closing it while the client's request is still arriving
+  // would answer with a reset, which can destroy the 503 before the client reads it.
+  ::send(sock, overloaded_response_.data(), overloaded_response_.size(),
+         MSG_DONTWAIT | MSG_NOSIGNAL);
+  ::shutdown(sock, SHUT_WR);
+  refused_open_.emplace_back(sock, Clock::now());
+  close_refused(false);
+  ++refused_;
+  auto now = Clock::now();
+  if (now - refusal_warned_ >= std::chrono::seconds(10)) {
+    spdlog::warn(
+        "every thread is busy and the queue of waiting connections is full: refused {} "
+        "connection{} with 503 (see --threads; a proxy in front holds slow clients better)",
+        refused_, refused_ == 1 ? "" : "s");
+    refused_ = 0;
+    refusal_warned_ = now;
+  }
+}
+
+void GuardedServer::close_refused(bool all) {
+  constexpr std::size_t kMaxOpen = 256;
+  constexpr auto kLinger = std::chrono::seconds(1);
+  auto now = Clock::now();
+  while (!refused_open_.empty() &&
+         (all || refused_open_.size() > kMaxOpen || now - refused_open_.front().second > kLinger)) {
+    socket_t sock = refused_open_.front().first;
+    refused_open_.pop_front();
+    char discard[4096];
+    while (::recv(sock, discard, sizeof discard, MSG_DONTWAIT) > 0) {
+    }
+    ::close(sock);
+  }
 }
 
 std::size_t GuardedServer::close_connections() {
@@ -375,6 +482,10 @@ std::size_t GuardedServer::close_connections() {
 }
 
 bool GuardedServer::process_and_close_socket(socket_t sock) {
+  if (t_refused) {
+    refuse_overloaded(sock);
+    return true;
+  }
   {
     std::lock_guard lock(connections_mutex_);
     connections_.insert(sock);
@@ -400,9 +511,11 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
 }
 
 void GuardedServer::serve_connection(GuardedStream& strm) {
-  // The first head's deadline runs from when a thread takes the connection; later ones
-  // from their first byte, after at most idle_timeout of silence.
-  auto head_deadline = Clock::now() + limits_.head_deadline;
+  // The first head's deadline runs from when the connection was accepted (time spent
+  // waiting for a thread counts); later ones from their first byte, after at most
+  // idle_timeout of silence.
+  auto accepted = t_accepted == Clock::time_point{} ? Clock::now() : t_accepted;
+  auto head_deadline = accepted + limits_.head_deadline;
   for (std::size_t n = 0; n < limits_.max_requests_per_connection; ++n) {
     if (n > 0) {
       if (strm.wait_for_data(Clock::now() + limits_.idle_timeout) != GuardedStream::Wait::data) {
@@ -455,21 +568,9 @@ void GuardedServer::serve_connection(GuardedStream& strm) {
 }
 
 void GuardedServer::send_rejection(GuardedStream& strm, int status, const HeadVerdict& head) {
-  std::string body;
-  if (rejection_page_) {
-    try {
-      body = rejection_page_(status);
-    } catch (const std::exception& e) {
-      spdlog::error("rendering the {} page: {}", status, e.what());
-    }
-  }
-  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + reason(status) + "\r\n";
-  for (const auto& [name, value] : rejection_headers_) out += name + ": " + value + "\r\n";
-  out += "Cache-Control: no-store\r\nConnection: close\r\n";
-  out += "Content-Type: text/html; charset=utf-8\r\n";
-  out += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
-  std::size_t bytes = head.method == "HEAD" ? 0 : body.size();
-  out.append(body, 0, bytes);
+  bool head_only = head.method == "HEAD";
+  std::string out = rejection_response(status, !head_only);
+  std::size_t bytes = head_only ? 0 : out.size() - out.find("\r\n\r\n") - 4;
   strm.write_and_die(out);
   t_answered = true;
 

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -111,6 +112,14 @@ class GuardedServer : public httplib::Server {
   void set_rejection_page(RejectionPage page, httplib::Headers headers);
   void set_access_log(std::shared_ptr<spdlog::logger> log) { access_log_ = std::move(log); }
 
+  // Serves connections with `threads` pool threads, and at most `max_waiting` accepted
+  // connections waiting for one: beyond that, a new connection is answered 503 (with
+  // Retry-After) at once by the accepting thread and closed, rather than left waiting
+  // unanswered in an unbounded queue. A connection's first head deadline runs from
+  // when it was accepted, so connections that waited in the queue and send nothing are
+  // dropped together, not one deadline after another. Call before listening.
+  void use_thread_pool(std::size_t threads, std::size_t max_waiting);
+
   // Cuts every connection still open (shutdown both ways): the threads serving them see
   // their reads and writes fail and finish. For a stop that must not wait for ever on a
   // client that reads a byte now and then. How many there were.
@@ -121,10 +130,24 @@ class GuardedServer : public httplib::Server {
   void serve_connection(class GuardedStream& strm);
   void send_rejection(class GuardedStream& strm, int status, const HeadVerdict& head);
   bool running() const { return svr_sock_ != INVALID_SOCKET; }
+  // The whole response refusing a request with `status`: the styled page (without it for
+  // HEAD), Connection: close.
+  std::string rejection_response(int status, bool with_body) const;
+  // Answers a connection the pool has no room for (in the accepting thread: never blocks).
+  void refuse_overloaded(socket_t sock);
+  // Closes the refused connections that have had their moment (all of them with `all`).
+  void close_refused(bool all);
+  friend class GuardedPool;
 
   HttpLimits limits_;
   std::mutex connections_mutex_;
   std::unordered_set<socket_t> connections_;  // being served; guarded by connections_mutex_
+  std::string overloaded_response_;           // the whole 503 for a connection the pool refuses
+  // The accepting thread's own: refusals since the last warning and when that was, and
+  // refused connections not closed yet, with when they were refused.
+  std::size_t refused_ = 0;
+  std::chrono::steady_clock::time_point refusal_warned_{};
+  std::deque<std::pair<socket_t, std::chrono::steady_clock::time_point>> refused_open_;
   RejectionPage rejection_page_;
   httplib::Headers rejection_headers_;
   std::shared_ptr<spdlog::logger> access_log_;

@@ -33,6 +33,8 @@ namespace gazette {
 namespace {
 
 constexpr int kListenBacklog = 1024;
+// How many accepted connections may wait for a thread, per thread.
+constexpr std::size_t kWaitingPerThread = 4;
 // How long a stop waits for the requests in flight before it closes their connections.
 constexpr std::chrono::seconds kStopGrace{10};
 
@@ -139,7 +141,10 @@ int run_serve(const Invocation& inv) {
   });
   server.set_tcp_nodelay(true);  // else Nagle + delayed ACK add ~40 ms per response
   int threads = cfg.threads;
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // Connections beyond the threads wait for one, four per thread at most; more are
+  // answered 503 at once (see GuardedServer::use_thread_pool).
+  server.use_thread_pool(static_cast<std::size_t>(threads),
+                         kWaitingPerThread * static_cast<std::size_t>(threads));
   // Keep-alive, read and write timeouts and the size limits are the guard's; the
   // library's own body limit stays as a second line.
   server.set_payload_max_length(server.limits().max_body);

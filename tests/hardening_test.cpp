@@ -450,6 +450,48 @@ TEST_CASE("slow and idle clients do not starve the server, and are dropped",
 }
 
 TEST_CASE(
+    "connections beyond the threads and their queue get a 503 at once, and waiting ones "
+    "expire together",
+    "[integration][hardening][slow]") {
+  TempDir dir;
+  // Two threads, so at most eight connections waiting for one.
+  ServerProcess server({"--db", dir / "site.db", "--threads", "2"});
+  const int port = server.port();
+  REQUIRE(raw_request(port, "GET", "/healthz").status == 200);
+  // Ten connections that send nothing: two hold the threads, eight wait.
+  std::vector<std::unique_ptr<Conn>> silent;
+  for (int i = 0; i < 10; ++i) silent.push_back(std::make_unique<Conn>(port));
+  auto opened = Clock::now();
+
+  // The next one is answered at once, not after the silent ones' 10 s.
+  auto t0 = Clock::now();
+  std::string refused = send_raw(port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(status_of(refused) == 503);
+  CHECK(contains(head_of(refused), "Retry-After: 5"));
+  CHECK(contains(head_of(refused), "Connection: close"));
+  CHECK(contains(refused, "<html"));
+  CHECK(Clock::now() - t0 < std::chrono::seconds(5));
+  CHECK(server.wait_for_log("refused 1 connection with 503"));
+
+  // The waiting ones' head deadline ran while they waited: all ten are dropped about
+  // 10 s after they connected, and the site answers again. (Had each waiting connection
+  // got its own 10 s once a thread took it, that would be 40 s.)
+  CHECK(poll_until(
+      [&] {
+        try {
+          return raw_request(port, "GET", "/healthz").status == 200;
+        } catch (const std::exception&) {
+          return false;  // refused before the request was read: still full
+        }
+      },
+      std::chrono::seconds(25)));
+  double took = std::chrono::duration<double>(Clock::now() - opened).count();
+  INFO("answering again after " << took << " s");
+  CHECK(took < 20);
+  for (auto& c : silent) CHECK(c->server_closed());
+}
+
+TEST_CASE(
     "SIGTERM: a request in flight finishes, idle clients do not hold the stop, and a "
     "slow reader is cut after the grace period",
     "[integration][hardening][slow]") {
