@@ -15,8 +15,8 @@ BUILD_PACKAGES := cmake g++ make pkg-config libcpp-httplib-dev libkainjow-mustac
 TEST_PACKAGES := chromium fonts-dejavu-core nginx-light python3-feedparser libxml2-utils \
 	wordnet-base clang libclang-rt-14-dev
 
-.PHONY: all deps test-deps test-packages node-deps build build-asan build-fuzz run test test-release \
-	test-asan test-fuzz fuzz clean format
+.PHONY: all deps test-deps test-packages node-deps build build-asan build-tsan build-fuzz run test \
+	test-release test-asan test-tsan test-fuzz fuzz clean format
 
 all: build
 
@@ -70,14 +70,20 @@ build-asan: deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DGAZETTE_SANITIZE=ON
 	cmake --build build-asan -j $(JOBS)
 
+build-tsan: deps
+	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGAZETTE_TSAN=ON
+	cmake --build build-tsan -j $(JOBS) --target gazette gazette_tests gazette_storage_faults
+
 run: build
 	./build/gazette serve
 
-# Every test twice: on the Release build users run, and under ASan + UBSan; then a short
-# run of every fuzz target.
+# Every test twice: on the Release build users run, and under ASan + UBSan; the tests
+# tagged [concurrency] (threads in the tests or in the server they start) under
+# ThreadSanitizer; then a short run of every fuzz target.
 test: test-deps
 	$(MAKE) --no-print-directory test-release
 	$(MAKE) --no-print-directory test-asan
+	$(MAKE) --no-print-directory test-tsan
 	$(MAKE) --no-print-directory test-fuzz
 
 test-release: build
@@ -86,6 +92,12 @@ test-release: build
 test-asan: build-asan
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j 2
+
+# A data race in the tests or in a server they start ends that process (halt_on_error),
+# which fails the test; the report is in the test's output or the server's log.
+test-tsan: build-tsan
+	cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	  ./gazette_tests "[concurrency]"
 
 # libFuzzer targets (tests/fuzz/fuzz_*.cpp) over the parsers that take outside input,
 # built with clang, ASan and UBSan. Each has a committed seed corpus in
@@ -127,4 +139,4 @@ format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz

@@ -38,7 +38,7 @@ std::string date_of(int i) {
 }  // namespace
 
 TEST_CASE("kill -9 during a stream of saves loses no acknowledged save",
-          "[integration][durability]") {
+          "[integration][durability][concurrency]") {
   TempDir dir;
   const std::string db = dir / "site.db";
   seed_admin_site(db, {});
@@ -103,6 +103,10 @@ TEST_CASE("kill -9 during a stream of saves loses no acknowledged save",
           c.query_int("SELECT count(*) FROM articles"));
   }
   CHECK(acknowledged.size() >= 20);
+  // Gazette's own consistency checks agree (search index, tags, related lists).
+  auto check = gazette::test::run_gazette({"check", "--db", db});
+  INFO(check.out);
+  CHECK(check.exit_code == 0);
   // And the server starts cleanly on what is left.
   ServerProcess last({"--db", db});
   httplib::Client client("127.0.0.1", last.port());
@@ -112,7 +116,7 @@ TEST_CASE("kill -9 during a stream of saves loses no acknowledged save",
 }
 
 TEST_CASE("16 readers during 200 saves: no error and no page between two states",
-          "[integration][durability]") {
+          "[integration][durability][concurrency]") {
   TempDir dir;
   seed_admin_site(dir / "site.db", {});
   ServerProcess server({"--db", dir / "site.db"});

@@ -386,7 +386,7 @@ TEST_CASE("CVE-2026-45372: percent-decoded CR and LF from a request never reach 
 }
 
 TEST_CASE("slow and idle clients do not starve the server, and are dropped",
-          "[integration][hardening][slow]") {
+          "[integration][hardening][slow][concurrency]") {
   TempDir dir;
   ServerProcess server({"--db", dir / "site.db"});
   const int port = server.port();
@@ -452,7 +452,7 @@ TEST_CASE("slow and idle clients do not starve the server, and are dropped",
 TEST_CASE(
     "connections beyond the threads and their queue get a 503 at once, and waiting ones "
     "expire together",
-    "[integration][hardening][slow]") {
+    "[integration][hardening][slow][concurrency]") {
   TempDir dir;
   // Two threads, so at most eight connections waiting for one.
   ServerProcess server({"--db", dir / "site.db", "--threads", "2"});
@@ -494,7 +494,7 @@ TEST_CASE(
 TEST_CASE(
     "SIGTERM: a request in flight finishes, idle clients do not hold the stop, and a "
     "slow reader is cut after the grace period",
-    "[integration][hardening][slow]") {
+    "[integration][hardening][slow][concurrency]") {
   TempDir dir;
   // A feed of about 18 MB (two articles' full text; "&" is "&amp;amp;" in the feed):
   // more than a connection's kernel buffers hold, so its response is still being

@@ -18,7 +18,7 @@ std::shared_ptr<const CachedPage> page_with(std::string body) {
 
 }  // namespace
 
-TEST_CASE("the first miss leads, the others get its page", "[http][cache]") {
+TEST_CASE("the first miss leads, the others get its page", "[http][cache][concurrency]") {
   PageCache cache(1 << 20);
   auto leader = cache.join("/a", 1);
   REQUIRE(leader.leads());
@@ -41,7 +41,7 @@ TEST_CASE("the first miss leads, the others get its page", "[http][cache]") {
   CHECK(cache.join("/a", 1).leads());
 }
 
-TEST_CASE("a newer generation does not wait for an older render", "[http][cache]") {
+TEST_CASE("a newer generation does not wait for an older render", "[http][cache][concurrency]") {
   PageCache cache(1 << 20);
   auto old_render = cache.join("/a", 1);
   REQUIRE(old_render.leads());
@@ -57,7 +57,8 @@ TEST_CASE("a newer generation does not wait for an older render", "[http][cache]
   CHECK(page->body() == "new");
 }
 
-TEST_CASE("a leader that keeps nothing lets the others render alone", "[http][cache]") {
+TEST_CASE("a leader that keeps nothing lets the others render alone",
+          "[http][cache][concurrency]") {
   PageCache cache(1 << 20);
   std::shared_ptr<const CachedPage> got = page_with("sentinel");
   {
@@ -80,7 +81,7 @@ TEST_CASE("a leader that keeps nothing lets the others render alone", "[http][ca
   CHECK(follower->wait(std::chrono::seconds(30)) == nullptr);
 }
 
-TEST_CASE("with the cache off every miss renders", "[http][cache]") {
+TEST_CASE("with the cache off every miss renders", "[http][cache][concurrency]") {
   PageCache cache(0);
   CHECK(cache.join("/a", 1).leads());
   auto first = cache.join("/a", 1);

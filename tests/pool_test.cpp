@@ -14,7 +14,8 @@
 using namespace gazette;
 using gazette::test::TempDir;
 
-TEST_CASE("the pool opens at most its maximum and hands connections back", "[db][pool]") {
+TEST_CASE("the pool opens at most its maximum and hands connections back",
+          "[db][pool][concurrency]") {
   TempDir dir;
   std::string path = dir / "pool.db";
   db::open_database(path);  // creates and migrates
@@ -45,7 +46,8 @@ TEST_CASE("the pool opens at most its maximum and hands connections back", "[db]
   CHECK((*again)->handle() == returned);
 }
 
-TEST_CASE("a connection left in a transaction is closed, and its place freed", "[db][pool]") {
+TEST_CASE("a connection left in a transaction is closed, and its place freed",
+          "[db][pool][concurrency]") {
   TempDir dir;
   std::string path = dir / "pool.db";
   db::open_database(path);
