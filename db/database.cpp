@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "db/schema.h"
 
@@ -95,6 +96,15 @@ OpenedDatabase open_database(const std::string& path) {
   }
   if (!exists && errno != ENOENT) {
     throw OpenError(path + ": cannot use this path (" + std::string(std::strerror(errno)) + ")");
+  }
+  // SQLite keeps the -wal and -shm files beside the database and creates them on open: a
+  // folder this user may not write fails there, with a message about the file.
+  std::string folder = std::filesystem::path(path).parent_path().string();
+  if (folder.empty()) folder = ".";
+  if (::access(folder.c_str(), F_OK) == 0 && ::access(folder.c_str(), W_OK | X_OK) != 0) {
+    throw OpenError(path + ": its folder " + folder +
+                    " is not writable by this user (SQLite keeps its -wal and -shm files "
+                    "beside the database)");
   }
 
   OpenedDatabase out;

@@ -188,6 +188,33 @@ TEST_CASE("databases gazette must refuse", "[integration][cli]") {
   }
 }
 
+TEST_CASE("a database in a folder this user may not write is a one-line error",
+          "[integration][cli]") {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() / "locked");
+  std::string db = dir / "locked/site.db";
+  { gazette::db::open_database(db); }
+  sql(db, "PRAGMA journal_mode = DELETE;");
+  std::optional<uid_t> as_user;
+  if (geteuid() == 0) {
+    // root writes anywhere: run the binary as nobody, who may write the file (0666) but
+    // not its folder.
+    as_user = 65534;
+    std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_all |
+                                                 std::filesystem::perms::others_read |
+                                                 std::filesystem::perms::others_exec);
+    std::filesystem::permissions(
+        db, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                std::filesystem::perms::others_read | std::filesystem::perms::others_write);
+  }
+  std::filesystem::permissions(dir.path() / "locked", std::filesystem::perms::owner_read |
+                                                          std::filesystem::perms::owner_exec |
+                                                          std::filesystem::perms::others_read |
+                                                          std::filesystem::perms::others_exec);
+  expect_refused(db, "its folder " + (dir / "locked") + " is not writable by this user", as_user);
+  std::filesystem::permissions(dir.path() / "locked", std::filesystem::perms::owner_all);
+}
+
 TEST_CASE("a port already in use is a one-line error", "[integration][cli]") {
   TempDir dir;
   gazette::test::ServerProcess first({"--db", dir / "a.db"});
