@@ -96,7 +96,8 @@ test-asan: build-asan
 # A data race in the tests or in a server they start ends that process (halt_on_error),
 # which fails the test; the report is in the test's output or the server's log.
 test-tsan: build-tsan
-	cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	cd build-tsan && \
+	  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/tsan.supp \
 	  ./gazette_tests "[concurrency]"
 
 # libFuzzer targets (tests/fuzz/fuzz_*.cpp) over the parsers that take outside input,
