@@ -1,4 +1,4 @@
-// gazette check [--db PATH] — runs SQLite's integrity and foreign-key checks and
+// gazette check [--db PATH] [--deep] — runs SQLite's integrity and foreign-key checks and
 // Gazette's own consistency checks (db/check.h) and reports each: exit 0 when every
 // check passed, 1 when one found a problem or the file cannot be opened. Changes
 // nothing in the file (beyond migrating an older schema forward, as every command does).
@@ -27,7 +27,7 @@ int run_check(const Invocation& inv) {
   }
   try {
     auto opened = db::open_database(path);
-    auto results = db::check_database(*opened.connection);
+    auto results = db::check_database(*opened.connection, inv.config.deep);
     std::size_t failed = 0;
     for (const auto& r : results) {
       std::cout << (r.problems.empty() ? "ok    " : "FAIL  ") << r.name << "\n";

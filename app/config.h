@@ -27,6 +27,7 @@ struct Config {
   bool secure_cookies = false;
   bool password_stdin = false;  // user add/passwd: read the password from stdin
   bool force = false;           // backup: overwrite an existing file
+  bool deep = false;            // check: also FTS5's integrity-check (takes the write lock)
   std::string out_dir;          // export: where the site goes
   bool rebuild = false;         // related: recompute every list
   db::RelatedWeights related;   // --related-* (serve, import, related)

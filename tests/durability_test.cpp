@@ -104,7 +104,7 @@ TEST_CASE("kill -9 during a stream of saves loses no acknowledged save",
   }
   CHECK(acknowledged.size() >= 20);
   // Gazette's own consistency checks agree (search index, tags, related lists).
-  auto check = gazette::test::run_gazette({"check", "--db", db});
+  auto check = gazette::test::run_gazette({"check", "--db", db, "--deep"});
   INFO(check.out);
   CHECK(check.exit_code == 0);
   // And the server starts cleanly on what is left.

@@ -139,7 +139,7 @@ TEST_CASE("a full disk or a read-only file system: 503 for writes, readers go on
   CHECK(site.server->log().find("and 4 failed requests") != std::string::npos);
   CHECK(site.server->stop(SIGTERM) == 0);
   CHECK(stored_with_title(site.db, title) == 1);
-  auto check = gazette::test::run_gazette({"check", "--db", site.db});
+  auto check = gazette::test::run_gazette({"check", "--db", site.db, "--deep"});
   INFO(check.out);
   CHECK(check.exit_code == 0);
 }
