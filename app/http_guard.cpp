@@ -13,6 +13,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
+#include <utility>
 
 namespace gazette {
 
@@ -215,9 +217,9 @@ class GuardedStream : public httplib::Stream {
   bool is_readable() const override {
     return pos_ < buf_.size() || poll_socket(POLLIN, limits_.read_timeout) > 0;
   }
-  bool is_writable() const override {
-    return !dead_ && poll_socket(POLLOUT, limits_.write_timeout) > 0;
-  }
+  // write() waits for room itself, with the write timeout: a poll here as well would be
+  // one more system call for every piece of every response.
+  bool is_writable() const override { return !dead_; }
 
   ssize_t read(char* ptr, std::size_t size) override {
     if (dead_) return -1;
@@ -242,22 +244,28 @@ class GuardedStream : public httplib::Stream {
     return static_cast<ssize_t>(n);
   }
 
+  // Sends at once when the socket has room (it nearly always has), else waits for room
+  // up to the write timeout.
   ssize_t write(const char* ptr, std::size_t size) override {
-    if (dead_ || poll_socket(POLLOUT, limits_.write_timeout) <= 0) return -1;
-    return ::send(sock_, ptr, size, MSG_NOSIGNAL);
+    if (dead_) return -1;
+    for (;;) {
+      ssize_t n = ::send(sock_, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) return n;
+      if (poll_socket(POLLOUT, limits_.write_timeout) <= 0) return -1;
+    }
   }
 
+  // The library asks for both addresses on every request; they are the connection's,
+  // so they are looked up once.
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    if (::getpeername(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-      name(addr, len, ip, port);
+    if (!remote_) remote_ = address(::getpeername);
+    ip = remote_->first;
+    port = remote_->second;
   }
   void get_local_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    if (::getsockname(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-      name(addr, len, ip, port);
+    if (!local_) local_ = address(::getsockname);
+    ip = local_->first;
+    port = local_->second;
   }
   socket_t socket() const override { return sock_; }
 
@@ -279,7 +287,10 @@ class GuardedStream : public httplib::Stream {
       if (left == 0) return Wait::timeout;
       int ready =
           poll_socket(POLLIN, std::chrono::milliseconds(std::min<int>(left, kStopCheck.count())));
-      if (ready > 0) return Wait::data;
+      if (ready > 0) {
+        readable_ = true;
+        return Wait::data;
+      }
       if (ready < 0) return Wait::closed;
     }
   }
@@ -293,8 +304,12 @@ class GuardedStream : public httplib::Stream {
     for (;;) {
       verdict = parser.feed(buf_);
       if (verdict.state != HeadVerdict::State::incomplete) return Wait::data;
-      Wait w = wait_for_socket(deadline);
-      if (w != Wait::data) return w;
+      // On a keep-alive connection the wait between requests has just seen the bytes
+      // arrive: no second poll for them.
+      if (!readable_) {
+        Wait w = wait_for_socket(deadline);
+        if (w != Wait::data) return w;
+      }
       if (fill() <= 0) return Wait::closed;
     }
   }
@@ -328,14 +343,19 @@ class GuardedStream : public httplib::Stream {
   }
 
  private:
-  static void name(const sockaddr_storage& addr, socklen_t len, std::string& ip, int& port) {
+  // The numeric address and port `lookup` (getpeername or getsockname) gives the
+  // socket; "" and 0 when it fails.
+  std::pair<std::string, int> address(int (*lookup)(int, sockaddr*, socklen_t*)) const {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
     char host[NI_MAXHOST];
     char serv[NI_MAXSERV];
-    if (::getnameinfo(reinterpret_cast<const sockaddr*>(&addr), len, host, sizeof host, serv,
+    if (lookup(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0 &&
+        ::getnameinfo(reinterpret_cast<const sockaddr*>(&addr), len, host, sizeof host, serv,
                       sizeof serv, NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
-      ip = host;
-      port = std::atoi(serv);
+      return {host, std::atoi(serv)};
     }
+    return {"", 0};
   }
 
   // >0 ready, 0 timed out, <0 error or hang-up without data.
@@ -355,6 +375,7 @@ class GuardedStream : public httplib::Stream {
     do {
       n = ::recv(sock_, chunk, sizeof chunk, 0);
     } while (n < 0 && errno == EINTR);
+    readable_ = false;
     if (n > 0) buf_.append(chunk, static_cast<std::size_t>(n));
     return n;
   }
@@ -362,6 +383,10 @@ class GuardedStream : public httplib::Stream {
   socket_t sock_;
   const HttpLimits& limits_;
   std::function<bool()> running_;
+  mutable std::optional<std::pair<std::string, int>> remote_;  // looked up on first use
+  mutable std::optional<std::pair<std::string, int>> local_;
+  // The last poll saw bytes to read that no recv has taken yet.
+  mutable bool readable_ = false;
   std::string buf_;
   std::size_t pos_ = 0;
   std::size_t head_left_ = 0;
