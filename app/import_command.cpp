@@ -270,8 +270,8 @@ class Reader {
 // Writes the records a Reader hands over, in order, through one ArticleWriter.
 class Importer {
  public:
-  Importer(db::Connection& c, std::string now)
-      : writer_(c, std::move(now)), progress_(isatty(STDERR_FILENO) == 1) {}
+  Importer(db::Connection& c, std::string now, const db::RelatedWeights& w)
+      : writer_(c, std::move(now), w), progress_(isatty(STDERR_FILENO) == 1) {}
 
   void import_files(std::vector<fs::path> files, const std::string& now) {
     Reader reader(std::move(files), now);
@@ -343,7 +343,7 @@ int run_import(const Invocation& inv) {
     db::SaveResult result;
     {
       std::string now = now_iso8601();
-      Importer importer(*opened.connection, now);
+      Importer importer(*opened.connection, now, inv.config.related);
       importer.import_files(files, now);
       result = importer.finish();
     }

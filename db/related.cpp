@@ -39,8 +39,6 @@ namespace gazette::db {
 
 namespace {
 
-RelatedWeights g_weights;  // see set_related_weights: written before threads start
-
 constexpr double kScale = 65536.0;
 constexpr double kDotScale = kScale * kScale;
 
@@ -433,24 +431,16 @@ bool needs_rebuild(Connection& c, const RelatedWeights& w) {
 
 }  // namespace
 
-bool related_needs_rebuild(Connection& c) {
+bool related_needs_rebuild(Connection& c, const RelatedWeights& w) {
   return has_engine(c) && c.query_int("SELECT count(*) FROM articles").value_or(0) > 0 &&
-         needs_rebuild(c, g_weights);
+         needs_rebuild(c, w);
 }
 
-void set_related_weights(const RelatedWeights& w) {
-  g_weights = w;
-}
-const RelatedWeights& related_weights() {
-  return g_weights;
-}
-
-void refresh_related(Connection& c, const std::vector<std::int64_t>& ids,
+void refresh_related(Connection& c, const std::vector<std::int64_t>& ids, const RelatedWeights& w,
                      const std::function<void(std::size_t, std::size_t)>& progress) {
-  const RelatedWeights& w = g_weights;
   if (!has_engine(c)) return;
   if (needs_rebuild(c, w)) {
-    rebuild_all_related(c, progress);
+    rebuild_all_related(c, w, progress);
     return;
   }
   std::int64_t n = std::stoll(meta(c, "articles").value_or("1"));
@@ -522,8 +512,7 @@ void refresh_related(Connection& c, const std::vector<std::int64_t>& ids,
   }
 }
 
-void forget_related(Connection& c, std::int64_t id) {
-  const RelatedWeights& w = g_weights;
+void forget_related(Connection& c, std::int64_t id, const RelatedWeights& w) {
   if (!has_engine(c)) return;
   StatementUse del_terms(c.cached("DELETE FROM related_terms WHERE article_id = ?"));
   del_terms->bind(1, id).run();
@@ -536,13 +525,13 @@ void forget_related(Connection& c, std::int64_t id) {
   }
 }
 
-void rerank_all_related(Connection& c) {
+void rerank_all_related(Connection& c, const RelatedWeights& w) {
   std::vector<std::int64_t> ids;
   {
     StatementUse q(c.cached("SELECT article_id FROM related_state ORDER BY article_id"));
     while (q->step()) ids.push_back(q->int64(0));
   }
-  for (auto id : ids) recompute_list(c, id, g_weights);
+  for (auto id : ids) recompute_list(c, id, w);
 }
 
 // --- full rebuild ----------------------------------------------------------------------
@@ -586,9 +575,8 @@ void parallel_for(std::size_t n, const std::function<void(std::size_t)>& fn,
 
 }  // namespace
 
-void rebuild_all_related(Connection& c,
+void rebuild_all_related(Connection& c, const RelatedWeights& w,
                          const std::function<void(std::size_t, std::size_t)>& progress) {
-  const RelatedWeights& w = g_weights;
   if (!has_engine(c)) return;
   // 1. Read every article, tokenizing in batches on every core. Terms are interned to
   //    dense numbers so that a term frequency takes 8 bytes.

@@ -291,7 +291,7 @@ void save(App& app, const httplib::Request& req, httplib::Response& res,
     bool derive_slug =
         !stored && state.values["slug"].find_first_not_of(" \t") == std::string::npos;
     auto saved = db::save_article(*c, a, stored ? std::optional(stored->id) : std::nullopt,
-                                  derive_slug, now);
+                                  derive_slug, now, app.config.related);
     if (auto* ok = std::get_if<db::SavedArticle>(&saved)) {
       app.version.bump(app.now);
       spdlog::info("audit: {} article {} user={} addr={}", stored ? "saved" : "created", ok->slug,
@@ -407,7 +407,8 @@ void admin_delete(App& app, const httplib::Request& req, httplib::Response& res)
   auto post = check_post(app, *c, req, res);
   if (!post) return;
   const std::string slug = req.matches[1].str();
-  if (!db::delete_article(*c, slug)) return send_admin_error(app, req, res, 404);
+  if (!db::delete_article(*c, slug, app.config.related))
+    return send_admin_error(app, req, res, 404);
   app.version.bump(app.now);
   spdlog::info("audit: deleted article {} user={} addr={}", slug, post->editor.user.name,
                client_address(req));

@@ -10,6 +10,7 @@
 #include "content/validate.h"
 #include "db/articles.h"
 #include "db/database.h"
+#include "db/editing.h"
 #include "db/related.h"
 #include "db/related_text.h"
 #include "db/schema.h"
@@ -23,6 +24,8 @@ using gazette::test::memory_db;
 namespace {
 
 constexpr const char* kNow = "2026-06-01T00:00:00Z";
+// The weights of every write in these tests (the defaults).
+const db::RelatedWeights kWeights;
 
 struct Row {
   std::int64_t related;
@@ -50,7 +53,7 @@ Lists stored(db::Connection& c, std::size_t depth = db::kStoredRelated) {
 // first, then every other published article scoring at least min_score, best first,
 // newer then higher id on ties.
 Lists reference(db::Connection& c, std::size_t depth = db::kStoredRelated) {
-  const auto& w = db::related_weights();
+  const auto& w = kWeights;
   struct Info {
     int day = 0;
     bool candidate = false;
@@ -161,12 +164,12 @@ std::vector<Article> random_articles(std::mt19937& rng, int n, const std::string
 }
 
 void save(db::Connection& c, const std::vector<Article>& articles) {
-  REQUIRE(std::holds_alternative<db::SaveResult>(db::save_articles(c, articles, kNow)));
+  REQUIRE(std::holds_alternative<db::SaveResult>(db::save_articles(c, articles, kNow, kWeights)));
 }
 
 void rerank(db::Connection& c) {
   db::Transaction tx(c);
-  db::rerank_all_related(c);
+  db::rerank_all_related(c, kWeights);
   tx.commit();
 }
 
@@ -247,7 +250,7 @@ TEST_CASE("related by content: similar text relates, unrelated text stays out", 
   CHECK(related_slugs(*c, "budget").empty());
   CHECK(related_slugs(*c, "concert").empty());
   auto score = db::related_public(*c, id_of(*c, "flood-1"), kNow, 5).at(0).score;
-  CHECK(score > db::related_weights().min_score);
+  CHECK(score > kWeights.min_score);
   CHECK(score <= 1.0);
 
   SECTION("a shared tag boosts, but a shared tag alone on unrelated text does not relate") {
@@ -263,7 +266,7 @@ TEST_CASE("related by content: similar text relates, unrelated text stays out", 
                 "Music fans and artists at the theatre festival; a concert on the stage.", {})});
     {
       db::Transaction tx(*c);
-      db::rebuild_all_related(*c);  // statistics over all six
+      db::rebuild_all_related(*c, kWeights);  // statistics over all six
       tx.commit();
     }
     CHECK(related_slugs(*c, "budget") == std::vector<std::string>{"rates"});
@@ -340,7 +343,7 @@ TEST_CASE("incremental writes and deletes give what recomputing every list gives
       if (!pinned) {
         db::Transaction tx(*c);
         auto id = id_of(*c, slug);
-        db::forget_related(*c, id);
+        db::forget_related(*c, id, kWeights);
         auto del = c->prepare("DELETE FROM articles WHERE id = ?");
         del.bind(1, id).run();
         tx.commit();
@@ -392,4 +395,48 @@ TEST_CASE("reading a related list is one indexed query", "[db][related]") {
   CHECK(plan.find("SEARCH a USING INTEGER PRIMARY KEY (rowid=?)") != std::string::npos);
   CHECK(plan.find("SCAN") == std::string::npos);
   CHECK(plan.find("TEMP B-TREE") == std::string::npos);
+}
+
+TEST_CASE("every write path under configured weights keeps the lists of those weights",
+          "[db][related]") {
+  // serve rebuilds at start-up when related_needs_rebuild says so: a writer that fell
+  // back to the defaults would make the stored weights flip at every save, and the next
+  // start (or the next save under the configured weights) rebuild every list.
+  db::RelatedWeights tuned;
+  tuned.title = 5;
+  tuned.min_score = 0.15;
+  tuned.recency = 0;
+  tuned.terms = 16;
+  REQUIRE_FALSE(tuned == kWeights);
+  auto c = memory_db();
+  std::mt19937 rng(5);
+  auto articles = random_articles(rng, 300, "w");
+  REQUIRE(std::holds_alternative<db::SaveResult>(db::save_articles(*c, articles, kNow, tuned)));
+  CHECK_FALSE(db::related_needs_rebuild(*c, tuned));
+  CHECK(db::related_needs_rebuild(*c, kWeights));
+
+  // The import's and the API's path (a small batch: incremental), the admin's save of a
+  // new and of an existing article, and the admin's delete.
+  auto edited = articles[3];
+  edited.body_markdown += " Storm river flood.";
+  REQUIRE(std::holds_alternative<db::SaveResult>(db::save_articles(*c, {edited}, kNow, tuned)));
+  CHECK_FALSE(db::related_needs_rebuild(*c, tuned));
+  auto fresh = story("fresh", "Storm floods the river", "Storm rain floods the river.", {});
+  REQUIRE(std::holds_alternative<db::SavedArticle>(
+      db::save_article(*c, fresh, std::nullopt, false, kNow, tuned)));
+  CHECK_FALSE(db::related_needs_rebuild(*c, tuned));
+  fresh.body_markdown += " The coast too.";
+  REQUIRE(std::holds_alternative<db::SavedArticle>(
+      db::save_article(*c, fresh, id_of(*c, "fresh"), false, kNow, tuned)));
+  CHECK_FALSE(db::related_needs_rebuild(*c, tuned));
+  REQUIRE(db::delete_article(*c, articles[7].slug, tuned));
+  CHECK_FALSE(db::related_needs_rebuild(*c, tuned));
+  // And the lists are those of the tuned weights, as a recomputation gives them.
+  auto lists = stored(*c, db::kStoredRelated);
+  {
+    db::Transaction tx(*c);
+    db::rerank_all_related(*c, tuned);
+    tx.commit();
+  }
+  CHECK(lists == stored(*c, db::kStoredRelated));
 }

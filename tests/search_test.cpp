@@ -74,7 +74,8 @@ void save(const std::string& path, std::vector<gazette::Article> articles) {
     for (const auto& e : errors) UNSCOPED_INFO(a.slug << ": " << e.field << ": " << e.message);
     REQUIRE(errors.empty());
   }
-  auto result = gazette::db::save_articles(*opened.connection, articles, now);
+  auto result =
+      gazette::db::save_articles(*opened.connection, articles, now, gazette::db::RelatedWeights{});
   REQUIRE(std::holds_alternative<gazette::db::SaveResult>(result));
 }
 
