@@ -27,6 +27,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -231,23 +232,144 @@ std::optional<Source> load_source(Connection& c, std::int64_t id) {
 }
 
 Vector load_vector(Connection& c, std::int64_t id) {
-  StatementUse q(
-      c.cached("SELECT term, weight FROM related_terms WHERE article_id = ? ORDER BY term"));
+  StatementUse q(c.cached("SELECT term, weight FROM related_vectors WHERE article_id = ?"));
   q->bind(1, id);
-  Vector v;
+  Vector v;  // in key order: the primary key's
   while (q->step()) v.push_back({q->int64(0), static_cast<std::int32_t>(q->int64(1))});
   return v;
 }
 
-void store_vector(Connection& c, std::int64_t id, const Vector& v) {
-  StatementUse del(c.cached("DELETE FROM related_terms WHERE article_id = ?"));
+// --- postings (related_postings: blocks of entries, see db/schema.cpp migration 6) -------
+
+constexpr int kBlockBits = 10;
+constexpr std::int64_t kBlockMask = (std::int64_t{1} << kBlockBits) - 1;
+constexpr std::size_t kEntryBytes = 20;
+
+// One article in the postings of a term: what scoring it against another article needs
+// without reading its rows.
+struct Posting {
+  std::int64_t id = 0;
+  std::int32_t weight = 0;  // its vector's component for the term, x 65536
+  std::int32_t day = 0;     // related_state.day
+  bool candidate = false;   // related_state.candidate
+  std::int32_t floor = 0;   // at most related_state.gate x 65536: below it, no need to
+                            // read the state to know the article's list stays as it is
+};
+
+// The floor for a gate: rounded down, so that floor / 65536 <= gate exactly (the
+// product by a power of two is exact).
+std::int32_t floor_of(double gate) {
+  return static_cast<std::int32_t>(std::clamp(std::floor(gate * kScale), 0.0, kScale));
+}
+
+void put_i32(std::string& out, std::int32_t v) {
+  auto u = static_cast<std::uint32_t>(v);
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((u >> (8 * i)) & 0xff));
+}
+
+std::int32_t get_i32(const char* p) {
+  std::uint32_t u = 0;
+  for (int i = 3; i >= 0; --i) u = (u << 8) | static_cast<unsigned char>(p[i]);
+  return static_cast<std::int32_t>(u);
+}
+
+void append_entry(std::string& out, const Posting& e) {
+  put_i32(out, static_cast<std::int32_t>(e.id & kBlockMask));
+  put_i32(out, e.weight);
+  put_i32(out, e.day);
+  put_i32(out, e.candidate ? 1 : 0);
+  put_i32(out, e.floor);
+}
+
+// Calls fn(Posting) for each entry of block `block`.
+template <typename Fn>
+void for_each_entry(std::int64_t block, std::string_view bytes, const Fn& fn) {
+  for (std::size_t at = 0; at + kEntryBytes <= bytes.size(); at += kEntryBytes) {
+    const char* p = bytes.data() + at;
+    fn(Posting{(block << kBlockBits) | get_i32(p), get_i32(p + 4), get_i32(p + 8),
+               get_i32(p + 12) != 0, get_i32(p + 16)});
+  }
+}
+
+// Rewrites the block of article `id` in the postings of `term` through
+// edit(entries of the block without id's, id's entry or nullptr) -> new entries, and
+// deletes the row when nothing is left.
+template <typename Edit>
+void rewrite_block(Connection& c, std::int64_t term, std::int64_t id, const Edit& edit) {
+  const std::int64_t block = id >> kBlockBits;
+  std::vector<Posting> others;
+  std::optional<Posting> mine;
+  {
+    StatementUse get(c.cached("SELECT entries FROM related_postings WHERE term = ? AND block = ?"));
+    get->bind_all(term, block);
+    if (get->step()) {
+      for_each_entry(block, get->blob_view(0), [&](const Posting& e) {
+        if (e.id == id) {
+          mine = e;
+        } else {
+          others.push_back(e);
+        }
+      });
+    }
+  }
+  std::optional<Posting> now = edit(mine);
+  if (!mine && !now) return;
+  if (now)
+    others.insert(std::upper_bound(others.begin(), others.end(), *now,
+                                   [](const Posting& x, const Posting& y) { return x.id < y.id; }),
+                  *now);
+  if (others.empty()) {
+    StatementUse del(c.cached("DELETE FROM related_postings WHERE term = ? AND block = ?"));
+    del->bind_all(term, block);
+    del->run();
+    return;
+  }
+  std::string bytes;
+  bytes.reserve(others.size() * kEntryBytes);
+  for (const auto& e : others) append_entry(bytes, e);
+  StatementUse put(
+      c.cached("INSERT OR REPLACE INTO related_postings (term, block, entries) VALUES (?, ?, ?)"));
+  put->bind_all(term, block);
+  put->bind_blob(3, bytes);
+  put->run();
+}
+
+// Replaces the vector of article `id` and its entries in the postings (the terms of the
+// old vector and of the new one) with `v`, `day`, `candidate` and the gate floor `floor`.
+void store_vector(Connection& c, std::int64_t id, const Vector& v, int day, bool candidate,
+                  std::int32_t floor) {
+  Vector old = load_vector(c, id);
+  std::vector<std::int64_t> terms;
+  for (const auto& [key, q] : old) terms.push_back(key);
+  for (const auto& [key, q] : v) terms.push_back(key);
+  std::sort(terms.begin(), terms.end());
+  terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+  for (auto key : terms) {
+    auto it = std::lower_bound(v.begin(), v.end(), std::pair<std::int64_t, std::int32_t>{key, 0},
+                               [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::optional<Posting> now;
+    if (it != v.end() && it->first == key) now = Posting{id, it->second, day, candidate, floor};
+    rewrite_block(c, key, id, [&now](const std::optional<Posting>&) { return now; });
+  }
+  StatementUse del(c.cached("DELETE FROM related_vectors WHERE article_id = ?"));
   del->bind(1, id).run();
   StatementUse ins(
-      c.cached("INSERT INTO related_terms (term, article_id, weight) VALUES (?, ?, ?)"));
+      c.cached("INSERT INTO related_vectors (article_id, term, weight) VALUES (?, ?, ?)"));
   for (const auto& [key, q] : v) {
-    ins->bind_all(key, id, static_cast<std::int64_t>(q));
+    ins->bind_all(id, key, static_cast<std::int64_t>(q));
     ins->run();
     ins->reset();
+  }
+}
+
+// Lowers the gate floor in every entry of article `id` to at most `floor` (its gate
+// went down: a list recomputed, or emptied).
+void lower_floor(Connection& c, std::int64_t id, std::int32_t floor) {
+  for (const auto& [key, q] : load_vector(c, id)) {
+    rewrite_block(c, key, id, [floor](std::optional<Posting> e) {
+      if (e) e->floor = std::min(e->floor, floor);
+      return e;
+    });
   }
 }
 
@@ -321,39 +443,84 @@ void store_list(Connection& c, std::int64_t id, const List& l, const RelatedWeig
     ins->reset();
   }
   double gate = l.complete || l.ranked.empty() ? w.min_score : l.ranked.back().score;
+  auto before = load_state(c, id);
   StatementUse up(c.cached("UPDATE related_state SET complete = ?, gate = ? WHERE article_id = ?"));
   up->bind_all(l.complete ? 1 : 0, gate, id);
   up->run();
+  // The postings carry a lower bound of the gate: a gate may rise past it (it is a
+  // bound, not a copy, so that the many lists a write enters cost no posting writes),
+  // but when it falls, the bound follows.
+  if (before && gate < before->gate) lower_floor(c, id, floor_of(gate));
 }
 
-// Every candidate (published article) scoring above the threshold against vector `v`
-// (of article `id`, on day `day`), from the postings of its terms, best first. With
-// `others`, also every article that is not a candidate (a draft, whose own list the
-// article may enter), and `states` receives the state of each of them.
-std::vector<Ranked> score_against(Connection& c, std::int64_t id, const Vector& v, int day,
-                                  const RelatedWeights& w,
-                                  std::unordered_map<std::int64_t, State>* states = nullptr,
-                                  std::vector<Ranked>* others = nullptr) {
-  std::unordered_map<std::int64_t, std::int64_t> dot;
-  StatementUse q(c.cached("SELECT article_id, weight FROM related_terms WHERE term = ?"));
+// An article scored against another one (see score_against).
+struct Scored {
+  Ranked ranked;
+  bool candidate;
+  std::int32_t floor;  // of its gate (Posting::floor)
+};
+
+// Every article with a vector (published or not) scoring at least min_score against
+// vector `v` (of article `id`, on day `day`), from the postings of v's terms, in no
+// particular order. One index range per term; the day, candidacy and gate floor of each
+// article come with its entries, so no other row is read.
+std::vector<Scored> score_against(Connection& c, std::int64_t id, const Vector& v, int day,
+                                  const RelatedWeights& w) {
+  // Dense accumulators by article id: a write touches tens of thousands of articles on
+  // a big store of few topics, where a hash map costs more than the whole scan.
+  const std::int64_t max_id = c.query_int("SELECT max(id) FROM articles").value_or(0);
+  struct Acc {
+    std::int64_t dot = 0;
+    std::int32_t day = 0;
+    std::int32_t floor = 0;
+    bool candidate = false;
+    bool touched = false;
+  };
+  std::vector<Acc> acc(static_cast<std::size_t>(std::max<std::int64_t>(max_id, 0)) + 1);
+  std::vector<std::int64_t> touched;
+  StatementUse q(c.cached("SELECT block, entries FROM related_postings WHERE term = ?"));
   for (const auto& [key, qa] : v) {
     q->bind(1, key);
-    while (q->step()) dot[q->int64(0)] += static_cast<std::int64_t>(qa) * q->int64(1);
+    while (q->step()) {
+      for_each_entry(q->int64(0), q->blob_view(1), [&](const Posting& e) {
+        // Every entry is of an existing article (forget_related runs before a delete).
+        if (e.id < 0 || e.id > max_id) return;
+        Acc& a = acc[static_cast<std::size_t>(e.id)];
+        if (!a.touched) {
+          a = {0, e.day, e.floor, e.candidate, true};
+          touched.push_back(e.id);
+        }
+        a.dot += static_cast<std::int64_t>(qa) * e.weight;
+      });
+    }
     q->reset();
   }
-  dot.erase(id);
-  std::vector<Ranked> out;
-  for (const auto& [b, d] : dot) {
+  std::vector<Scored> out;
+  for (auto b : touched) {
+    const Acc& a = acc[static_cast<std::size_t>(b)];
     // The recency factor is at most 1: the plain cosine bounds the score.
-    if (static_cast<double>(d) / kDotScale < w.min_score) continue;
-    auto st = load_state(c, b);
-    if (!st || (!st->candidate && !others)) continue;
-    double s = score_of(d, day, st->day, w);
+    if (b == id || static_cast<double>(a.dot) / kDotScale < w.min_score) continue;
+    double s = score_of(a.dot, day, a.day, w);
     if (s < w.min_score) continue;
-    (st->candidate ? out : *others).push_back({s, st->day, b});
-    if (states) states->emplace(b, *st);
+    out.push_back({{s, a.day, b}, a.candidate, a.floor});
   }
-  std::sort(out.begin(), out.end(), better);
+  return out;
+}
+
+// The ranked part of a list from scored articles: the candidates, best first, at most
+// kKeptRelated of them; `complete` when that is all of them.
+std::vector<Ranked> rank(const std::vector<Scored>& scored, bool& complete) {
+  std::vector<Ranked> out;
+  for (const auto& s : scored) {
+    if (s.candidate) out.push_back(s.ranked);
+  }
+  complete = out.size() <= static_cast<std::size_t>(kKeptRelated);
+  if (!complete) {
+    std::partial_sort(out.begin(), out.begin() + kKeptRelated, out.end(), better);
+    out.resize(kKeptRelated);
+  } else {
+    std::sort(out.begin(), out.end(), better);
+  }
   return out;
 }
 
@@ -363,9 +530,7 @@ void recompute_list(Connection& c, std::int64_t id, const RelatedWeights& w) {
   if (!st) return;
   List l;
   l.pins = load_pins(c, id);
-  l.ranked = score_against(c, id, load_vector(c, id), st->day, w);
-  l.complete = l.ranked.size() <= static_cast<std::size_t>(kKeptRelated);
-  if (!l.complete) l.ranked.resize(kKeptRelated);
+  l.ranked = rank(score_against(c, id, load_vector(c, id), st->day, w), l.complete);
   store_list(c, id, l, w);
 }
 
@@ -462,7 +627,11 @@ void refresh_related(Connection& c, const std::vector<std::int64_t>& ids, const 
       auto s = load_source(c, id);
       if (!s) continue;
       changed.push_back(id);
-      store_vector(c, id, vector_for(*s, n, df_of, w));
+      // The gate as it stands (none yet: 0); its own list, recomputed below, lowers the
+      // floor if its gate falls.
+      auto before = load_state(c, id);
+      store_vector(c, id, vector_for(*s, n, df_of, w), s->day, s->candidate,
+                   before ? floor_of(before->gate) : 0);
       put_state->bind_all(id, s->day, s->candidate ? 1 : 0);
       put_state->run();
       put_state->reset();
@@ -479,24 +648,22 @@ void refresh_related(Connection& c, const std::vector<std::int64_t>& ids, const 
   std::size_t done = 0;
   for (auto id : changed) {
     auto st = load_state(c, id);
-    std::unordered_map<std::int64_t, State> states;
     List l;
     l.pins = load_pins(c, id);
-    std::vector<Ranked> others;
-    l.ranked = score_against(c, id, load_vector(c, id), st->day, w, &states, &others);
+    auto scored = score_against(c, id, load_vector(c, id), st->day, w);
     if (st->candidate) {
       Ranked self{0, st->day, id};
-      others.insert(others.end(), l.ranked.begin(), l.ranked.end());
-      for (const auto& r : others) {
-        if (is_changed.count(r.id)) continue;  // computed in full, with every new vector
-        const State& other = states.at(r.id);
-        if (r.score < other.gate) continue;
-        self.score = r.score;
-        offer(c, r.id, self, other, w);
+      for (const auto& r : scored) {
+        if (is_changed.count(r.ranked.id)) continue;  // computed in full, with every new vector
+        // Below the floor, below the gate: the state need not be read.
+        if (r.ranked.score * kScale < static_cast<double>(r.floor)) continue;
+        auto other = load_state(c, r.ranked.id);
+        if (!other || r.ranked.score < other->gate) continue;
+        self.score = r.ranked.score;
+        offer(c, r.ranked.id, self, *other, w);
       }
     }
-    l.complete = l.ranked.size() <= static_cast<std::size_t>(kKeptRelated);
-    if (!l.complete) l.ranked.resize(kKeptRelated);
+    l.ranked = rank(scored, l.complete);
     store_list(c, id, l, w);
     if (progress) progress(++done, changed.size());
   }
@@ -514,8 +681,7 @@ void refresh_related(Connection& c, const std::vector<std::int64_t>& ids, const 
 
 void forget_related(Connection& c, std::int64_t id, const RelatedWeights& w) {
   if (!has_engine(c)) return;
-  StatementUse del_terms(c.cached("DELETE FROM related_terms WHERE article_id = ?"));
-  del_terms->bind(1, id).run();
+  store_vector(c, id, {}, 0, false, 0);
   StatementUse no_candidate(
       c.cached("UPDATE related_state SET candidate = 0 WHERE article_id = ?"));
   no_candidate->bind(1, id).run();
@@ -730,7 +896,8 @@ void rebuild_all_related(Connection& c, const RelatedWeights& w,
 
   // 4. Write.
   c.exec(
-      "DELETE FROM related; DELETE FROM related_terms; DELETE FROM related_df;"
+      "DELETE FROM related; DELETE FROM related_postings; DELETE FROM related_vectors;"
+      " DELETE FROM related_df;"
       " DELETE FROM related_state; DELETE FROM related_meta;");
   {
     StatementUse ins(c.cached("INSERT INTO related_df (term, df) VALUES (?, ?)"));
@@ -740,19 +907,57 @@ void rebuild_all_related(Connection& c, const RelatedWeights& w,
       ins->reset();
     }
   }
+  auto gate_of = [&](std::size_t i) {
+    return complete[i] || lists[i].empty() ? w.min_score : lists[i].back().score;
+  };
   {
-    // In key order: appends to the index instead of inserting all over it.
-    std::vector<std::tuple<std::int64_t, std::int64_t, std::int32_t>> rows;
-    for (std::size_t i = 0; i < docs.size(); ++i) {
-      for (const auto& [t, q] : vectors[i]) rows.emplace_back(key_of[t], docs[i].id, q);
-    }
-    std::sort(rows.begin(), rows.end());
+    // Docs are in id order, so vectors go in in key order.
     StatementUse ins(
-        c.cached("INSERT INTO related_terms (term, article_id, weight) VALUES (?, ?, ?)"));
-    for (const auto& [key, id, q] : rows) {
-      ins->bind_all(key, id, static_cast<std::int64_t>(q));
-      ins->run();
-      ins->reset();
+        c.cached("INSERT INTO related_vectors (article_id, term, weight) VALUES (?, ?, ?)"));
+    std::vector<std::pair<std::int64_t, std::int32_t>> v;
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      v.clear();
+      for (const auto& [t, q] : vectors[i]) v.push_back({key_of[t], q});
+      std::sort(v.begin(), v.end());
+      for (const auto& [key, q] : v) {
+        ins->bind_all(docs[i].id, key, static_cast<std::int64_t>(q));
+        ins->run();
+        ins->reset();
+      }
+    }
+  }
+  {
+    // Every article's entries (drafts too: a draft's list takes published articles),
+    // term by term in key order, each term's in id order, cut into blocks.
+    std::vector<std::vector<std::pair<std::uint32_t, std::int32_t>>> holders(key_of.size());
+    for (std::uint32_t i = 0; i < docs.size(); ++i) {
+      for (const auto& [t, q] : vectors[i]) holders[t].push_back({i, q});
+    }
+    std::vector<std::uint32_t> terms(key_of.size());
+    for (std::uint32_t t = 0; t < terms.size(); ++t) terms[t] = t;
+    std::sort(terms.begin(), terms.end(),
+              [&key_of](std::uint32_t x, std::uint32_t y) { return key_of[x] < key_of[y]; });
+    StatementUse ins(
+        c.cached("INSERT INTO related_postings (term, block, entries) VALUES (?, ?, ?)"));
+    std::string bytes;
+    for (auto t : terms) {
+      const auto& hs = holders[t];
+      for (std::size_t from = 0; from < hs.size();) {
+        const std::int64_t block = docs[hs[from].first].id >> kBlockBits;
+        bytes.clear();
+        std::size_t to = from;
+        for (; to < hs.size() && docs[hs[to].first].id >> kBlockBits == block; ++to) {
+          const auto [i, q] = hs[to];
+          append_entry(bytes,
+                       {docs[i].id, q, docs[i].day, docs[i].candidate, floor_of(gate_of(i))});
+        }
+        ins->bind_all(key_of[t], block);
+        ins->bind_blob(3, bytes);
+        ins->run();
+        ins->reset();
+        from = to;
+      }
+      holders[t] = {};
     }
   }
   {
@@ -768,7 +973,7 @@ void rebuild_all_related(Connection& c, const RelatedWeights& w,
                  "?, ?, ?)"));
     for (std::size_t i = 0; i < docs.size(); ++i) {
       const auto& d = docs[i];
-      double gate = complete[i] || lists[i].empty() ? w.min_score : lists[i].back().score;
+      double gate = gate_of(i);
       state->bind_all(d.id, d.day, d.candidate ? 1 : 0, complete[i] ? 1 : 0, gate);
       state->run();
       state->reset();
@@ -794,6 +999,45 @@ void rebuild_all_related(Connection& c, const RelatedWeights& w,
   set_meta(c, "articles", std::to_string(n));
   set_meta(c, "weights", weights_text(w));
   report(2 * total);
+}
+
+std::string check_related_postings(Connection& c) {
+  std::map<std::pair<std::int64_t, std::int64_t>, Posting> entries;  // (term, id)
+  {
+    StatementUse q(c.cached("SELECT term, block, entries FROM related_postings"));
+    while (q->step()) {
+      const std::int64_t term = q->int64(0);
+      std::string_view bytes = q->blob_view(2);
+      if (bytes.empty() || bytes.size() % kEntryBytes != 0) return "a block of a bad size";
+      std::int64_t last = -1;
+      bool ordered = true;
+      for_each_entry(q->int64(1), bytes, [&](const Posting& e) {
+        ordered = ordered && e.id > last;
+        last = e.id;
+        entries[{term, e.id}] = e;
+      });
+      if (!ordered) return "a block out of id order";
+    }
+  }
+  std::size_t components = 0;
+  StatementUse v(c.cached(R"sql(
+    SELECT v.article_id, v.term, v.weight, s.day, s.candidate, s.gate
+    FROM related_vectors v JOIN related_state s ON s.article_id = v.article_id)sql"));
+  while (v->step()) {
+    ++components;
+    const std::int64_t id = v->int64(0);
+    const std::string which =
+        "article " + std::to_string(id) + ", term " + std::to_string(v->int64(1));
+    auto e = entries.find({v->int64(1), id});
+    if (e == entries.end()) return which + ": no entry";
+    if (e->second.weight != v->int64(2)) return which + ": another weight";
+    if (e->second.day != v->integer(3)) return which + ": another day";
+    if (e->second.candidate != (v->integer(4) == 1)) return which + ": another candidacy";
+    if (static_cast<double>(e->second.floor) > v->real(5) * kScale)
+      return which + ": floor above the gate";
+  }
+  if (components != entries.size()) return "entries of no vector";
+  return "";
 }
 
 // --- explanations ------------------------------------------------------------------------

@@ -85,6 +85,11 @@ void rebuild_all_related(Connection& c, const RelatedWeights& w,
 // (slow; no new statistics): what any series of refreshes must leave. For tests.
 void rerank_all_related(Connection& c, const RelatedWeights& w);
 
+// For tests: "" when the postings (related_postings) hold exactly one entry per
+// component of every stored vector, with its article's day and candidacy and a gate
+// floor no higher than its gate; otherwise what is wrong first.
+std::string check_related_postings(Connection& c);
+
 // One entry of an article's stored list with why it is there (for the admin edit page).
 struct RelatedExplanation {
   std::string slug;

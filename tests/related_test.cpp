@@ -63,7 +63,7 @@ Lists reference(db::Connection& c, std::size_t depth = db::kStoredRelated) {
   std::map<std::int64_t, Info> all;
   auto q = c.prepare("SELECT article_id, day, candidate FROM related_state");
   while (q.step()) all[q.int64(0)] = {q.integer(1), q.integer(2) == 1, {}, {}};
-  auto t = c.prepare("SELECT article_id, term, weight FROM related_terms");
+  auto t = c.prepare("SELECT article_id, term, weight FROM related_vectors");
   while (t.step()) all[t.int64(0)].vec[t.int64(1)] = t.int64(2);
   auto p = c.prepare("SELECT article_id, pinned_id FROM related_pins ORDER BY position");
   while (p.step()) all[p.int64(0)].pins.push_back(p.int64(1));
@@ -289,6 +289,7 @@ TEST_CASE("a full rebuild gives the pairwise lists exactly", "[db][related]") {
   auto lists = stored(*c, db::kKeptRelated);
   CHECK(lists.size() > 400);
   CHECK(lists == reference(*c, db::kKeptRelated));
+  CHECK(db::check_related_postings(*c) == "");
 }
 
 TEST_CASE("incremental writes and deletes give what recomputing every list gives",
@@ -351,10 +352,14 @@ TEST_CASE("incremental writes and deletes give what recomputing every list gives
       }
     }
 
+    // The postings (blocks with days, candidacy and gate floors) stay those of the
+    // vectors and states, whatever the edits, gates rising and falling.
+    CHECK(db::check_related_postings(*c) == "");
     auto refreshed = stored(*c);
     CHECK(refreshed == reference(*c));
     rerank(*c);
     CHECK(refreshed == stored(*c));
+    CHECK(db::check_related_postings(*c) == "");
   }
 }
 
@@ -431,6 +436,7 @@ TEST_CASE("every write path under configured weights keeps the lists of those we
   CHECK_FALSE(db::related_needs_rebuild(*c, tuned));
   REQUIRE(db::delete_article(*c, articles[7].slug, tuned));
   CHECK_FALSE(db::related_needs_rebuild(*c, tuned));
+  CHECK(db::check_related_postings(*c) == "");
   // And the lists are those of the tuned weights, as a recomputation gives them.
   auto lists = stored(*c, db::kStoredRelated);
   {

@@ -462,7 +462,8 @@ TEST_CASE("migration 2 indexes the articles of an older database", "[db][search]
       DROP TRIGGER articles_fts_delete;
       DROP TABLE articles_fts;
       DROP INDEX articles_visibility;
-      DROP TABLE related_terms;
+      DROP TABLE related_postings;
+      DROP TABLE related_vectors;
       DROP TABLE related_df;
       DROP TABLE related_state;
       DROP TABLE related_meta;
