@@ -340,6 +340,10 @@ int run_import(const Invocation& inv) {
     // million frames each time (a tenth of a 100k import). 256 MiB keeps them, and only
     // for this command.
     opened.connection->exec("PRAGMA cache_size = -262144");
+    // Statement journals (a write to pages the transaction already changed, as the
+    // related-list updates of a write are) in memory: on disk they were 1,100 writes to
+    // a temporary file for one article at 100,000 articles, a few milliseconds.
+    opened.connection->exec("PRAGMA temp_store = MEMORY");
     db::SaveResult result;
     {
       std::string now = now_iso8601();
