@@ -622,10 +622,10 @@ void offer(Connection& c, std::int64_t b, const Ranked& a, const State& st,
   store_list(c, b, l, w);
 }
 
-// False on a database older than migration 5 (only the migration tests write there):
+// False on a database older than migration 6 (only the migration tests write there):
 // its lists are rebuilt at the first write after the migration (no statistics yet).
 bool has_engine(Connection& c) {
-  StatementUse q(c.cached("SELECT 1 FROM sqlite_schema WHERE name = 'related_meta'"));
+  StatementUse q(c.cached("SELECT 1 FROM sqlite_schema WHERE name = 'related_postings'"));
   return q->step();
 }
 
