@@ -48,6 +48,10 @@ namespace {
 constexpr double kScale = 65536.0;
 constexpr double kDotScale = kScale * kScale;
 
+// Ranks of a list written afresh are this far apart, so that an entry coming in later
+// finds a free rank between its neighbours (see store_list).
+constexpr std::int64_t kRankGap = 1024;
+
 // Rebuild automatically only on stores this small (a rebuild takes well under a second
 // there), when the article count drifted this much from the statistics.
 constexpr std::int64_t kAutoRebuildMax = 5000;
@@ -428,16 +432,19 @@ std::vector<std::int64_t> load_pins(Connection& c, std::int64_t id) {
   return out;
 }
 
-// Writes list `l` of article `id` and its gate, touching only the rows that change: a
-// list rewritten whole dirtied a page of related_by_related per entry and checked each
-// entry's foreign key again, most of a write's page traffic when it entered a dozen
-// lists.
+// Writes list `l` of article `id` and its gate, touching only the rows that change.
+// A list rewritten whole (or renumbered after the entry that came or went) dirtied a
+// page of related_by_related per entry, whose key holds the rank, and checked each
+// entry's foreign key again: most of a write's page traffic when it entered a dozen
+// lists. So ranks are an order key with gaps (kRankGap apart when a list is written
+// afresh): an entry that stays where it was keeps its rank, one that comes in takes a
+// rank between its neighbours', and only when no rank is free between them is the
+// list renumbered.
 void store_list(Connection& c, std::int64_t id, const List& l, const RelatedWeights& w) {
   struct Row {
     std::int64_t related;
     double score;
     int pinned;
-    bool operator==(const Row&) const = default;
   };
   std::vector<Row> rows;
   std::vector<std::int64_t> pins;
@@ -450,35 +457,87 @@ void store_list(Connection& c, std::int64_t id, const List& l, const RelatedWeig
     bool pinned = std::find(pins.begin(), pins.end(), r.id) != pins.end();
     rows.push_back({r.id, r.score, pinned ? 2 : 0});
   }
-  std::vector<Row> old;
+  struct Stored {
+    std::int64_t rank;
+    Row row;
+    bool kept = false;
+  };
+  std::vector<Stored> old;
   {
     StatementUse q(c.cached(
-        "SELECT related_id, score, pinned FROM related WHERE article_id = ? ORDER BY rank"));
+        "SELECT rank, related_id, score, pinned FROM related WHERE article_id = ? ORDER BY rank"));
     q->bind(1, id);
-    while (q->step()) old.push_back({q->int64(0), q->real(1), q->integer(2)});
+    while (q->step()) old.push_back({q->int64(0), {q->int64(1), q->real(2), q->integer(3)}});
   }
-  StatementUse ins(c.cached(
-      "INSERT INTO related (article_id, rank, related_id, score, pinned) VALUES (?, ?, ?, ?, ?)"));
-  StatementUse up(
-      c.cached("UPDATE related SET related_id = ?, score = ?, pinned = ? WHERE article_id = ? AND "
-               "rank = ?"));
-  for (std::size_t rank = 0; rank < rows.size(); ++rank) {
-    const Row& r = rows[rank];
-    const int at = static_cast<int>(rank);
-    if (rank >= old.size()) {
-      ins->bind_all(id, at, r.related, r.score, r.pinned);
-      ins->run();
-      ins->reset();
-    } else if (!(old[rank] == r)) {
-      up->bind_all(r.related, r.score, r.pinned, id, at);
-      up->run();
-      up->reset();
+  // 1. The rows that keep their rank: those found among the stored ones in the same
+  //    order (greedily: a write moves, adds or drops an entry or two).
+  std::vector<std::optional<std::int64_t>> rank(rows.size());
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    for (std::size_t j = next; j < old.size(); ++j) {
+      if (old[j].row.related == rows[i].related && old[j].row.pinned == rows[i].pinned) {
+        rank[i] = old[j].rank;
+        old[j].kept = true;
+        next = j + 1;
+        break;
+      }
     }
   }
-  if (old.size() > rows.size()) {
-    StatementUse del(c.cached("DELETE FROM related WHERE article_id = ? AND rank >= ?"));
-    del->bind_all(id, static_cast<int>(rows.size()));
+  // 2. Ranks for the others, spread between their kept neighbours.
+  bool renumber = false;
+  for (std::size_t i = 0; i < rows.size() && !renumber;) {
+    if (rank[i]) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < rows.size() && !rank[end]) ++end;
+    const auto m = static_cast<std::int64_t>(end - i);
+    std::optional<std::int64_t> lo = i > 0 ? rank[i - 1] : std::nullopt;
+    std::optional<std::int64_t> hi = end < rows.size() ? rank[end] : std::nullopt;
+    std::int64_t first = 0, step = kRankGap;
+    if (lo && hi) {
+      step = (*hi - *lo) / (m + 1);
+      first = *lo + step;
+      renumber = step < 1;
+    } else if (lo) {
+      first = *lo + kRankGap;
+    } else if (hi) {
+      first = *hi - kRankGap * m;
+    }
+    for (std::int64_t k = 0; k < m; ++k) rank[i + static_cast<std::size_t>(k)] = first + step * k;
+    i = end;
+  }
+  if (renumber) {
+    for (std::size_t i = 0; i < rows.size(); ++i) rank[i] = static_cast<std::int64_t>(i) * kRankGap;
+    for (auto& o : old) o.kept = false;
+  }
+  // 3. Out with the rows that go, then the new scores and rows.
+  StatementUse del(c.cached("DELETE FROM related WHERE article_id = ? AND rank = ?"));
+  for (const auto& o : old) {
+    if (o.kept) continue;
+    del->bind_all(id, o.rank);
     del->run();
+    del->reset();
+  }
+  StatementUse up(c.cached("UPDATE related SET score = ? WHERE article_id = ? AND rank = ?"));
+  StatementUse ins(c.cached(
+      "INSERT INTO related (article_id, rank, related_id, score, pinned) VALUES (?, ?, ?, ?, ?)"));
+  std::size_t o = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const Row& r = rows[i];
+    while (o < old.size() && (!old[o].kept || old[o].rank < *rank[i])) ++o;
+    if (o < old.size() && old[o].kept && old[o].rank == *rank[i]) {
+      if (old[o].row.score != r.score) {
+        up->bind_all(r.score, id, *rank[i]);
+        up->run();
+        up->reset();
+      }
+      continue;
+    }
+    ins->bind_all(id, *rank[i], r.related, r.score, r.pinned);
+    ins->run();
+    ins->reset();
   }
   double gate = l.complete || l.ranked.empty() ? w.min_score : l.ranked.back().score;
   auto before = load_state(c, id);
@@ -1033,14 +1092,14 @@ void rebuild_all_related(Connection& c, const RelatedWeights& w,
         for (auto id : p->second) {
           if (std::find(shown.begin(), shown.end(), id) != shown.end()) continue;
           shown.push_back(id);
-          ins->bind_all(d.id, rank++, id, 1.0, 1);
+          ins->bind_all(d.id, kRankGap * rank++, id, 1.0, 1);
           ins->run();
           ins->reset();
         }
       }
       for (const auto& r : lists[i]) {
         bool dup = std::find(shown.begin(), shown.end(), r.id) != shown.end();
-        ins->bind_all(d.id, rank++, r.id, r.score, dup ? 2 : 0);
+        ins->bind_all(d.id, kRankGap * rank++, r.id, r.score, dup ? 2 : 0);
         ins->run();
         ins->reset();
       }

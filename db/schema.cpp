@@ -344,6 +344,10 @@ CREATE TABLE related_vectors (
   PRIMARY KEY (article_id, term)
 ) STRICT, WITHOUT ROWID;
 
+-- related.rank is now an order key with gaps, no longer 0-based: an entry entering a
+-- list takes a rank between its neighbours', so the others keep theirs (and their
+-- related_by_related entries). Readers only ever ordered by it.
+
 -- Both are derived: the next write (or serve's start-up) rebuilds them with every list,
 -- as it does when the weights change.
 DROP TABLE related_terms;
