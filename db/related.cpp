@@ -578,8 +578,11 @@ std::vector<Scored> score_against(Connection& c, std::int64_t id, const Vector& 
   std::vector<Acc> acc(static_cast<std::size_t>(std::max<std::int64_t>(max_id, 0)) + 1);
   std::vector<std::int64_t> touched;
   StatementUse q(c.cached("SELECT block, entries FROM related_postings WHERE term = ?"));
-  for (const auto& [key, qa] : v) {
-    q->bind(1, key);
+  for (const auto& term : v) {
+    // Not a structured binding: the lambda below uses it, which clang 14 (the fuzz
+    // build's) does not allow.
+    const std::int64_t qa = term.second;
+    q->bind(1, term.first);
     while (q->step()) {
       for_each_entry(q->int64(0), q->blob_view(1), [&](const Posting& e) {
         // Every entry is of an existing article (forget_related runs before a delete).
@@ -589,7 +592,7 @@ std::vector<Scored> score_against(Connection& c, std::int64_t id, const Vector& 
           a = {0, e.day, e.floor, e.candidate, true};
           touched.push_back(e.id);
         }
-        a.dot += static_cast<std::int64_t>(qa) * e.weight;
+        a.dot += qa * e.weight;
       });
     }
     q->reset();
