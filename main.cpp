@@ -26,8 +26,6 @@ int main(int argc, char** argv) {
     std::cout << gazette::help_text(inv.command);
     return 0;
   }
-  // Before any command starts a thread: every write of related lists uses them.
-  gazette::db::set_related_weights(inv.config.related);
   if (inv.command == "serve") {
     if (!inv.args.empty()) {
       std::cerr << "gazette: serve takes no arguments (got \"" << inv.args.front() << "\")\n";

@@ -26,7 +26,7 @@ int run_related(const Invocation& inv) {
     const bool tty = isatty(STDERR_FILENO) == 1;
     std::size_t last_tenth = 0;
     db::Transaction tx(c);
-    db::rebuild_all_related(c, [&](std::size_t done, std::size_t total) {
+    db::rebuild_all_related(c, inv.config.related, [&](std::size_t done, std::size_t total) {
       if (total == 0) return;
       // The first half is reading and tokenizing, the second ranking.
       const char* phase = done * 2 <= total ? "reading" : "ranking";

@@ -52,9 +52,9 @@ class HttpServer : public GuardedServer {
   }
 };
 
-void load_demo_content(db::Connection& c, const std::string& now) {
+void load_demo_content(db::Connection& c, const std::string& now, const db::RelatedWeights& w) {
   auto articles = demo_articles(now);
-  auto result = db::save_articles(c, articles, now);
+  auto result = db::save_articles(c, articles, now, w);
   if (auto* err = std::get_if<db::SaveError>(&result)) {
     throw std::runtime_error("demo article " + articles[err->index].slug + ": " + err->error.field +
                              ": " + err->error.message);
@@ -110,14 +110,14 @@ int run_serve(const Invocation& inv) {
   try {
     auto opened = db::open_database(cfg.db);
     std::string now = now_iso8601();
-    if (opened.created) load_demo_content(*opened.connection, now);
+    if (opened.created) load_demo_content(*opened.connection, now, cfg.related);
     ensure_admin_account(*opened.connection, cfg.db, now);
-    if (db::related_needs_rebuild(*opened.connection)) {
+    if (db::related_needs_rebuild(*opened.connection, cfg.related)) {
       // Minutes at 100,000 articles: better before listening than inside an editor's save.
       spdlog::info("rebuilding the related-articles lists (new engine or --related-* weights)");
       auto start = std::chrono::steady_clock::now();
       db::Transaction tx(*opened.connection);
-      db::rebuild_all_related(*opened.connection);
+      db::rebuild_all_related(*opened.connection, cfg.related);
       tx.commit();
       std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
       spdlog::info("related lists rebuilt in {:.1f} s", took.count());

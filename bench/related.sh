@@ -84,7 +84,8 @@ plan = c.execute("""EXPLAIN QUERY PLAN
   WHERE r.article_id = 1 AND r.pinned <= 1 AND a.status = 'published' AND a.published_at <= '2030'
   ORDER BY r.rank LIMIT 5""").fetchall()
 print("read plan:", "; ".join(p[3] for p in plan))
-print("stored rows: related %d, related_terms %d" % (
+print("stored rows: related %d, related_vectors %d, related_postings %d (blocks)" % (
     c.execute("SELECT count(*) FROM related").fetchone()[0],
-    c.execute("SELECT count(*) FROM related_terms").fetchone()[0]))
+    c.execute("SELECT count(*) FROM related_vectors").fetchone()[0],
+    c.execute("SELECT count(*) FROM related_postings").fetchone()[0]))
 PY

@@ -135,7 +135,7 @@ struct Site {
     }
     {
       auto opened = db::open_database(db);
-      auto saved = db::save_articles(*opened.connection, articles, kNow);
+      auto saved = db::save_articles(*opened.connection, articles, kNow, db::RelatedWeights{});
       if (std::holds_alternative<db::SaveError>(saved)) throw std::runtime_error("save failed");
     }
     for (const auto& a : articles) slugs.push_back(a.slug);

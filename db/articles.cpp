@@ -82,8 +82,8 @@ bool same_as_stored(Connection& c, const gazette::Article& a, std::int64_t& id) 
 
 }  // namespace
 
-ArticleWriter::ArticleWriter(Connection& c, std::string now)
-    : c_(c), tx_(c), now_(std::move(now)) {}
+ArticleWriter::ArticleWriter(Connection& c, std::string now, const RelatedWeights& w)
+    : c_(c), tx_(c), now_(std::move(now)), weights_(w) {}
 
 ArticleWriter::Outcome ArticleWriter::put(const gazette::Article& a) {
   std::size_t index = count_++;
@@ -162,9 +162,9 @@ std::optional<SaveError> ArticleWriter::finish(
   // Past a few hundred changed articles, rebuilding every list costs less than finding
   // the neighbours of each.
   if (changed_.size() > 200) {
-    rebuild_all_related(c_, progress);
+    rebuild_all_related(c_, weights_, progress);
   } else if (!changed_.empty()) {
-    refresh_related(c_, changed_, progress);
+    refresh_related(c_, changed_, weights_, progress);
   }
   tx_.commit();
   return std::nullopt;
@@ -172,8 +172,8 @@ std::optional<SaveError> ArticleWriter::finish(
 
 std::variant<SaveResult, SaveError> save_articles(Connection& c,
                                                   const std::vector<gazette::Article>& articles,
-                                                  std::string_view now) {
-  ArticleWriter writer(c, std::string(now));
+                                                  std::string_view now, const RelatedWeights& w) {
+  ArticleWriter writer(c, std::string(now), w);
   for (const auto& a : articles) writer.put(a);
   if (auto err = writer.finish()) return *err;
   return writer.result();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "content/article.h"
+#include "db/related.h"
 #include "db/sqlite.h"
 
 namespace gazette::db {
@@ -77,7 +78,8 @@ void read_stored(Statement& s, int first, gazette::Article& out);
 
 // Writes validated articles (content::normalize_and_validate) in one transaction:
 // upserts each by slug, renders its Markdown, stores its tags and pins, then brings the
-// related lists up to date. Pinned slugs must exist in the store or in the batch;
+// related lists up to date under weights `w` (those of every other writer of this
+// store: see related.h). Pinned slugs must exist in the store or in the batch;
 // otherwise a FieldError for "related" is returned (with the index of the article in
 // `articles`) and nothing is written. `now` is the write time (ISO 8601 UTC).
 struct SaveError {
@@ -86,7 +88,7 @@ struct SaveError {
 };
 std::variant<SaveResult, SaveError> save_articles(Connection& c,
                                                   const std::vector<gazette::Article>& articles,
-                                                  std::string_view now);
+                                                  std::string_view now, const RelatedWeights& w);
 
 // The write path under save_articles, for callers that stream many articles (import):
 // the constructor begins an IMMEDIATE transaction; put() upserts one validated article
@@ -97,7 +99,7 @@ class ArticleWriter {
  public:
   enum class Outcome { created, updated, unchanged };
 
-  ArticleWriter(Connection& c, std::string now);
+  ArticleWriter(Connection& c, std::string now, const RelatedWeights& w);
   Outcome put(const gazette::Article& a);
   // Commits, or returns the first pin naming no article (with the index of its put()).
   // `progress` is told how many related lists of how many are done.
@@ -114,6 +116,7 @@ class ArticleWriter {
   Connection& c_;
   Transaction tx_;
   std::string now_;
+  RelatedWeights weights_;
   SaveResult result_;
   std::size_t count_ = 0;
   std::vector<std::int64_t> changed_;  // ids whose related lists must be refreshed

@@ -59,11 +59,11 @@ ListPage list_all(Connection& c, int limit, int offset) {
 
 std::variant<SavedArticle, gazette::FieldError> save_article(Connection& c, gazette::Article a,
                                                              std::optional<std::int64_t> id,
-                                                             bool derive_slug,
-                                                             std::string_view now) {
+                                                             bool derive_slug, std::string_view now,
+                                                             const RelatedWeights& w) {
   // The writer's transaction covers the slug checks too: two editors saving at once
   // cannot both take the same slug.
-  ArticleWriter writer(c, std::string(now));
+  ArticleWriter writer(c, std::string(now), w);
   auto owner = id_of(c, a.slug);
   if (!id) {
     if (owner) {
@@ -94,13 +94,13 @@ std::optional<std::string> first_unknown_slug(Connection& c,
   return std::nullopt;
 }
 
-bool delete_article(Connection& c, std::string_view slug) {
+bool delete_article(Connection& c, std::string_view slug, const RelatedWeights& w) {
   Transaction tx(c);
   auto id = id_of(c, slug);
   if (!id) return false;
   // Out of every list that holds it (a list left too short is ranked again) and out of
   // the term index, before the row goes.
-  forget_related(c, *id);
+  forget_related(c, *id, w);
   {
     // Its tags, pins, own list and search entry go with it (foreign keys, trigger).
     StatementUse q(c.cached("DELETE FROM articles WHERE id = ?"));

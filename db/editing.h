@@ -30,7 +30,7 @@ ListPage list_all(Connection& c, int limit, int offset);
 extern const std::string kListAllSql;
 
 // Saves `a` (validated by content::normalize_and_validate) in one durable transaction,
-// with the related lists brought up to date.
+// with the related lists brought up to date under weights `w`.
 // - `id` empty: a new article. Its slug must be free; when `derive_slug` is set (the
 //   user left the slug empty and it was derived from the title), a taken slug gets the
 //   first free suffix "-2", "-3"... instead of an error.
@@ -43,15 +43,15 @@ struct SavedArticle {
 };
 std::variant<SavedArticle, gazette::FieldError> save_article(Connection& c, gazette::Article a,
                                                              std::optional<std::int64_t> id,
-                                                             bool derive_slug,
-                                                             std::string_view now);
+                                                             bool derive_slug, std::string_view now,
+                                                             const RelatedWeights& w);
 
 // The first of `slugs` that no article has, if any (pins are checked before a save so
 // that the form can name every bad field at once).
 std::optional<std::string> first_unknown_slug(Connection& c, const std::vector<std::string>& slugs);
 
 // Deletes the article `slug` and takes it out of every related list (db::forget_related),
-// in one transaction. False when there is no such article.
-bool delete_article(Connection& c, std::string_view slug);
+// in one transaction (lists recomputed under `w`). False when there is no such article.
+bool delete_article(Connection& c, std::string_view slug, const RelatedWeights& w);
 
 }  // namespace gazette::db

@@ -1,20 +1,24 @@
 // The related-articles engine (see related.h for the score and the lists).
 //
-// Storage. related_terms is an inverted index of every article's unit vector (integer
-// components), related_df the term statistics of the last rebuild, related_state per
-// article its day, whether it may be a candidate, and its list's "gate". A list stores
-// up to kKeptRelated ranked entries, always an exact prefix of the full ranking; the
-// `complete` flag says it holds every entry above the threshold.
+// Storage. related_vectors holds every article's unit vector (integer components),
+// related_postings the same inverted, by term, in blocks of up to 1,024 articles, each
+// entry carrying the article's day, whether it may be a candidate and a lower bound
+// ("floor") of its list's gate; related_df the term statistics of the last rebuild;
+// related_state per article its day, whether it may be a candidate, and its list's
+// "gate". A list stores up to kKeptRelated ranked entries, always an exact prefix of
+// the full ranking; the `complete` flag says it holds every entry above the threshold.
 //
 // A write (refresh_related) of article A:
 //   1. replaces A's vector (IDF from related_df) and state;
 //   2. takes A out of every list that holds it: the rest of such a list is still an
 //      exact prefix; one left with fewer than kStoredRelated entries and not complete
 //      is recomputed (rare: it takes kKeptRelated - kStoredRelated departures);
-//   3. scores A against the articles sharing a term with it (one index range per term
-//      of A's vector; a vector has at most `terms` words plus its tags), which gives
-//      A's own list and, through the symmetry of the score, the lists A now enters:
-//      those whose gate A's score reaches.
+//   3. scores A against the articles sharing a term with it (one index range of
+//      blocks per term of A's vector; a vector has at most `terms` words plus its
+//      tags), which gives A's own list and, through the symmetry of the score, the
+//      lists A now enters: those whose gate A's score reaches. Only an article whose
+//      floor A's score reaches has its state (the true gate) read: on a big store of
+//      few topics, a few out of thousands.
 // Scores are integer dot products turned into doubles by one formula, so a score is
 // the same bits whichever side computes it, and incremental lists equal a rebuild's
 // (tests/related_test.cpp checks it on random edits and deletes).
@@ -27,6 +31,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <limits>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -39,10 +45,12 @@ namespace gazette::db {
 
 namespace {
 
-RelatedWeights g_weights;  // see set_related_weights: written before threads start
-
 constexpr double kScale = 65536.0;
 constexpr double kDotScale = kScale * kScale;
+
+// Ranks of a list written afresh are this far apart, so that an entry coming in later
+// finds a free rank between its neighbours (see store_list).
+constexpr std::int64_t kRankGap = 1024;
 
 // Rebuild automatically only on stores this small (a rebuild takes well under a second
 // there), when the article count drifted this much from the statistics.
@@ -233,23 +241,144 @@ std::optional<Source> load_source(Connection& c, std::int64_t id) {
 }
 
 Vector load_vector(Connection& c, std::int64_t id) {
-  StatementUse q(
-      c.cached("SELECT term, weight FROM related_terms WHERE article_id = ? ORDER BY term"));
+  StatementUse q(c.cached("SELECT term, weight FROM related_vectors WHERE article_id = ?"));
   q->bind(1, id);
-  Vector v;
+  Vector v;  // in key order: the primary key's
   while (q->step()) v.push_back({q->int64(0), static_cast<std::int32_t>(q->int64(1))});
   return v;
 }
 
-void store_vector(Connection& c, std::int64_t id, const Vector& v) {
-  StatementUse del(c.cached("DELETE FROM related_terms WHERE article_id = ?"));
+// --- postings (related_postings: blocks of entries, see db/schema.cpp migration 6) -------
+
+constexpr int kBlockBits = 10;
+constexpr std::int64_t kBlockMask = (std::int64_t{1} << kBlockBits) - 1;
+constexpr std::size_t kEntryBytes = 20;
+
+// One article in the postings of a term: what scoring it against another article needs
+// without reading its rows.
+struct Posting {
+  std::int64_t id = 0;
+  std::int32_t weight = 0;  // its vector's component for the term, x 65536
+  std::int32_t day = 0;     // related_state.day
+  bool candidate = false;   // related_state.candidate
+  std::int32_t floor = 0;   // at most related_state.gate x 65536: below it, no need to
+                            // read the state to know the article's list stays as it is
+};
+
+// The floor for a gate: rounded down, so that floor / 65536 <= gate exactly (the
+// product by a power of two is exact).
+std::int32_t floor_of(double gate) {
+  return static_cast<std::int32_t>(std::clamp(std::floor(gate * kScale), 0.0, kScale));
+}
+
+void put_i32(std::string& out, std::int32_t v) {
+  auto u = static_cast<std::uint32_t>(v);
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((u >> (8 * i)) & 0xff));
+}
+
+std::int32_t get_i32(const char* p) {
+  std::uint32_t u = 0;
+  for (int i = 3; i >= 0; --i) u = (u << 8) | static_cast<unsigned char>(p[i]);
+  return static_cast<std::int32_t>(u);
+}
+
+void append_entry(std::string& out, const Posting& e) {
+  put_i32(out, static_cast<std::int32_t>(e.id & kBlockMask));
+  put_i32(out, e.weight);
+  put_i32(out, e.day);
+  put_i32(out, e.candidate ? 1 : 0);
+  put_i32(out, e.floor);
+}
+
+// Calls fn(Posting) for each entry of block `block`.
+template <typename Fn>
+void for_each_entry(std::int64_t block, std::string_view bytes, const Fn& fn) {
+  for (std::size_t at = 0; at + kEntryBytes <= bytes.size(); at += kEntryBytes) {
+    const char* p = bytes.data() + at;
+    fn(Posting{(block << kBlockBits) | get_i32(p), get_i32(p + 4), get_i32(p + 8),
+               get_i32(p + 12) != 0, get_i32(p + 16)});
+  }
+}
+
+// Rewrites the block of article `id` in the postings of `term` through
+// edit(entries of the block without id's, id's entry or nullptr) -> new entries, and
+// deletes the row when nothing is left.
+template <typename Edit>
+void rewrite_block(Connection& c, std::int64_t term, std::int64_t id, const Edit& edit) {
+  const std::int64_t block = id >> kBlockBits;
+  std::vector<Posting> others;
+  std::optional<Posting> mine;
+  {
+    StatementUse get(c.cached("SELECT entries FROM related_postings WHERE term = ? AND block = ?"));
+    get->bind_all(term, block);
+    if (get->step()) {
+      for_each_entry(block, get->blob_view(0), [&](const Posting& e) {
+        if (e.id == id) {
+          mine = e;
+        } else {
+          others.push_back(e);
+        }
+      });
+    }
+  }
+  std::optional<Posting> now = edit(mine);
+  if (!mine && !now) return;
+  if (now)
+    others.insert(std::upper_bound(others.begin(), others.end(), *now,
+                                   [](const Posting& x, const Posting& y) { return x.id < y.id; }),
+                  *now);
+  if (others.empty()) {
+    StatementUse del(c.cached("DELETE FROM related_postings WHERE term = ? AND block = ?"));
+    del->bind_all(term, block);
+    del->run();
+    return;
+  }
+  std::string bytes;
+  bytes.reserve(others.size() * kEntryBytes);
+  for (const auto& e : others) append_entry(bytes, e);
+  StatementUse put(
+      c.cached("INSERT OR REPLACE INTO related_postings (term, block, entries) VALUES (?, ?, ?)"));
+  put->bind_all(term, block);
+  put->bind_blob(3, bytes);
+  put->run();
+}
+
+// Replaces the vector of article `id` and its entries in the postings (the terms of the
+// old vector and of the new one) with `v`, `day`, `candidate` and the gate floor `floor`.
+void store_vector(Connection& c, std::int64_t id, const Vector& v, int day, bool candidate,
+                  std::int32_t floor) {
+  Vector old = load_vector(c, id);
+  std::vector<std::int64_t> terms;
+  for (const auto& [key, q] : old) terms.push_back(key);
+  for (const auto& [key, q] : v) terms.push_back(key);
+  std::sort(terms.begin(), terms.end());
+  terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+  for (auto key : terms) {
+    auto it = std::lower_bound(v.begin(), v.end(), std::pair<std::int64_t, std::int32_t>{key, 0},
+                               [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::optional<Posting> now;
+    if (it != v.end() && it->first == key) now = Posting{id, it->second, day, candidate, floor};
+    rewrite_block(c, key, id, [&now](const std::optional<Posting>&) { return now; });
+  }
+  StatementUse del(c.cached("DELETE FROM related_vectors WHERE article_id = ?"));
   del->bind(1, id).run();
   StatementUse ins(
-      c.cached("INSERT INTO related_terms (term, article_id, weight) VALUES (?, ?, ?)"));
+      c.cached("INSERT INTO related_vectors (article_id, term, weight) VALUES (?, ?, ?)"));
   for (const auto& [key, q] : v) {
-    ins->bind_all(key, id, static_cast<std::int64_t>(q));
+    ins->bind_all(id, key, static_cast<std::int64_t>(q));
     ins->run();
     ins->reset();
+  }
+}
+
+// Lowers the gate floor in every entry of article `id` to at most `floor` (its gate
+// went down: a list recomputed, or emptied).
+void lower_floor(Connection& c, std::int64_t id, std::int32_t floor) {
+  for (const auto& [key, q] : load_vector(c, id)) {
+    rewrite_block(c, key, id, [floor](std::optional<Posting> e) {
+      if (e) e->floor = std::min(e->floor, floor);
+      return e;
+    });
   }
 }
 
@@ -275,18 +404,20 @@ struct List {
   bool complete = true;
 };
 
+// The stored list of article `id`. The days of its entries are not read (kUnknownDay):
+// only a tie in score needs one (see offer), and reading them all cost a related_state
+// page per entry of every list a write touched.
+constexpr int kUnknownDay = std::numeric_limits<int>::min();
 List load_list(Connection& c, std::int64_t id) {
   List l;
-  StatementUse q(c.cached(R"sql(
-    SELECT r.related_id, r.score, r.pinned, coalesce(s.day, 0)
-    FROM related r LEFT JOIN related_state s ON s.article_id = r.related_id
-    WHERE r.article_id = ? ORDER BY r.rank)sql"));
+  StatementUse q(
+      c.cached("SELECT related_id, score, pinned FROM related WHERE article_id = ? ORDER BY rank"));
   q->bind(1, id);
   while (q->step()) {
     if (q->integer(2) == 1) {
       l.pins.push_back(q->int64(0));
     } else {
-      l.ranked.push_back({q->real(1), q->integer(3), q->int64(0)});
+      l.ranked.push_back({q->real(1), kUnknownDay, q->int64(0)});
     }
   }
   return l;
@@ -301,61 +432,197 @@ std::vector<std::int64_t> load_pins(Connection& c, std::int64_t id) {
   return out;
 }
 
-// Writes list `l` of article `id` and its gate.
+// Writes list `l` of article `id` and its gate, touching only the rows that change.
+// A list rewritten whole (or renumbered after the entry that came or went) dirtied a
+// page of related_by_related per entry, whose key holds the rank, and checked each
+// entry's foreign key again: most of a write's page traffic when it entered a dozen
+// lists. So ranks are an order key with gaps (kRankGap apart when a list is written
+// afresh): an entry that stays where it was keeps its rank, one that comes in takes a
+// rank between its neighbours', and only when no rank is free between them is the
+// list renumbered.
 void store_list(Connection& c, std::int64_t id, const List& l, const RelatedWeights& w) {
-  StatementUse del(c.cached("DELETE FROM related WHERE article_id = ?"));
-  del->bind(1, id).run();
-  StatementUse ins(c.cached(
-      "INSERT INTO related (article_id, rank, related_id, score, pinned) VALUES (?, ?, ?, ?, ?)"));
-  int rank = 0;
+  struct Row {
+    std::int64_t related;
+    double score;
+    int pinned;
+  };
+  std::vector<Row> rows;
   std::vector<std::int64_t> pins;
   for (auto p : l.pins) {
     if (std::find(pins.begin(), pins.end(), p) != pins.end()) continue;
     pins.push_back(p);
-    ins->bind_all(id, rank++, p, 1.0, 1);
-    ins->run();
-    ins->reset();
+    rows.push_back({p, 1.0, 1});
   }
   for (const auto& r : l.ranked) {
     bool pinned = std::find(pins.begin(), pins.end(), r.id) != pins.end();
-    ins->bind_all(id, rank++, r.id, r.score, pinned ? 2 : 0);
+    rows.push_back({r.id, r.score, pinned ? 2 : 0});
+  }
+  struct Stored {
+    std::int64_t rank;
+    Row row;
+    bool kept = false;
+  };
+  std::vector<Stored> old;
+  {
+    StatementUse q(c.cached(
+        "SELECT rank, related_id, score, pinned FROM related WHERE article_id = ? ORDER BY rank"));
+    q->bind(1, id);
+    while (q->step()) old.push_back({q->int64(0), {q->int64(1), q->real(2), q->integer(3)}});
+  }
+  // 1. The rows that keep their rank: those found among the stored ones in the same
+  //    order (greedily: a write moves, adds or drops an entry or two).
+  std::vector<std::optional<std::int64_t>> rank(rows.size());
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    for (std::size_t j = next; j < old.size(); ++j) {
+      if (old[j].row.related == rows[i].related && old[j].row.pinned == rows[i].pinned) {
+        rank[i] = old[j].rank;
+        old[j].kept = true;
+        next = j + 1;
+        break;
+      }
+    }
+  }
+  // 2. Ranks for the others, spread between their kept neighbours.
+  bool renumber = false;
+  for (std::size_t i = 0; i < rows.size() && !renumber;) {
+    if (rank[i]) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < rows.size() && !rank[end]) ++end;
+    const auto m = static_cast<std::int64_t>(end - i);
+    std::optional<std::int64_t> lo = i > 0 ? rank[i - 1] : std::nullopt;
+    std::optional<std::int64_t> hi = end < rows.size() ? rank[end] : std::nullopt;
+    std::int64_t first = 0, step = kRankGap;
+    if (lo && hi) {
+      step = (*hi - *lo) / (m + 1);
+      first = *lo + step;
+      renumber = step < 1;
+    } else if (lo) {
+      first = *lo + kRankGap;
+    } else if (hi) {
+      first = *hi - kRankGap * m;
+    }
+    for (std::int64_t k = 0; k < m; ++k) rank[i + static_cast<std::size_t>(k)] = first + step * k;
+    i = end;
+  }
+  if (renumber) {
+    for (std::size_t i = 0; i < rows.size(); ++i) rank[i] = static_cast<std::int64_t>(i) * kRankGap;
+    for (auto& o : old) o.kept = false;
+  }
+  // 3. Out with the rows that go, then the new scores and rows.
+  StatementUse del(c.cached("DELETE FROM related WHERE article_id = ? AND rank = ?"));
+  for (const auto& o : old) {
+    if (o.kept) continue;
+    del->bind_all(id, o.rank);
+    del->run();
+    del->reset();
+  }
+  StatementUse up(c.cached("UPDATE related SET score = ? WHERE article_id = ? AND rank = ?"));
+  StatementUse ins(c.cached(
+      "INSERT INTO related (article_id, rank, related_id, score, pinned) VALUES (?, ?, ?, ?, ?)"));
+  std::size_t o = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const Row& r = rows[i];
+    while (o < old.size() && (!old[o].kept || old[o].rank < *rank[i])) ++o;
+    if (o < old.size() && old[o].kept && old[o].rank == *rank[i]) {
+      if (old[o].row.score != r.score) {
+        up->bind_all(r.score, id, *rank[i]);
+        up->run();
+        up->reset();
+      }
+      continue;
+    }
+    ins->bind_all(id, *rank[i], r.related, r.score, r.pinned);
     ins->run();
     ins->reset();
   }
   double gate = l.complete || l.ranked.empty() ? w.min_score : l.ranked.back().score;
-  StatementUse up(c.cached("UPDATE related_state SET complete = ?, gate = ? WHERE article_id = ?"));
-  up->bind_all(l.complete ? 1 : 0, gate, id);
-  up->run();
+  auto before = load_state(c, id);
+  if (before && before->complete == l.complete && before->gate == gate) return;
+  StatementUse set(
+      c.cached("UPDATE related_state SET complete = ?, gate = ? WHERE article_id = ?"));
+  set->bind_all(l.complete ? 1 : 0, gate, id);
+  set->run();
+  // The postings carry a lower bound of the gate: a gate may rise past it (it is a
+  // bound, not a copy, so that the many lists a write enters cost no posting writes),
+  // but when it falls, the bound follows.
+  if (before && gate < before->gate) lower_floor(c, id, floor_of(gate));
 }
 
-// Every candidate (published article) scoring above the threshold against vector `v`
-// (of article `id`, on day `day`), from the postings of its terms, best first. With
-// `others`, also every article that is not a candidate (a draft, whose own list the
-// article may enter), and `states` receives the state of each of them.
-std::vector<Ranked> score_against(Connection& c, std::int64_t id, const Vector& v, int day,
-                                  const RelatedWeights& w,
-                                  std::unordered_map<std::int64_t, State>* states = nullptr,
-                                  std::vector<Ranked>* others = nullptr) {
-  std::unordered_map<std::int64_t, std::int64_t> dot;
-  StatementUse q(c.cached("SELECT article_id, weight FROM related_terms WHERE term = ?"));
-  for (const auto& [key, qa] : v) {
-    q->bind(1, key);
-    while (q->step()) dot[q->int64(0)] += static_cast<std::int64_t>(qa) * q->int64(1);
+// An article scored against another one (see score_against).
+struct Scored {
+  Ranked ranked;
+  bool candidate;
+  std::int32_t floor;  // of its gate (Posting::floor)
+};
+
+// Every article with a vector (published or not) scoring at least min_score against
+// vector `v` (of article `id`, on day `day`), from the postings of v's terms, in no
+// particular order. One index range per term; the day, candidacy and gate floor of each
+// article come with its entries, so no other row is read.
+std::vector<Scored> score_against(Connection& c, std::int64_t id, const Vector& v, int day,
+                                  const RelatedWeights& w) {
+  // Dense accumulators by article id: a write touches tens of thousands of articles on
+  // a big store of few topics, where a hash map costs more than the whole scan.
+  const std::int64_t max_id = c.query_int("SELECT max(id) FROM articles").value_or(0);
+  struct Acc {
+    std::int64_t dot = 0;
+    std::int32_t day = 0;
+    std::int32_t floor = 0;
+    bool candidate = false;
+    bool touched = false;
+  };
+  std::vector<Acc> acc(static_cast<std::size_t>(std::max<std::int64_t>(max_id, 0)) + 1);
+  std::vector<std::int64_t> touched;
+  StatementUse q(c.cached("SELECT block, entries FROM related_postings WHERE term = ?"));
+  for (const auto& term : v) {
+    // Not a structured binding: the lambda below uses it, which clang 14 (the fuzz
+    // build's) does not allow.
+    const std::int64_t qa = term.second;
+    q->bind(1, term.first);
+    while (q->step()) {
+      for_each_entry(q->int64(0), q->blob_view(1), [&](const Posting& e) {
+        // Every entry is of an existing article (forget_related runs before a delete).
+        if (e.id < 0 || e.id > max_id) return;
+        Acc& a = acc[static_cast<std::size_t>(e.id)];
+        if (!a.touched) {
+          a = {0, e.day, e.floor, e.candidate, true};
+          touched.push_back(e.id);
+        }
+        a.dot += qa * e.weight;
+      });
+    }
     q->reset();
   }
-  dot.erase(id);
-  std::vector<Ranked> out;
-  for (const auto& [b, d] : dot) {
+  std::vector<Scored> out;
+  for (auto b : touched) {
+    const Acc& a = acc[static_cast<std::size_t>(b)];
     // The recency factor is at most 1: the plain cosine bounds the score.
-    if (static_cast<double>(d) / kDotScale < w.min_score) continue;
-    auto st = load_state(c, b);
-    if (!st || (!st->candidate && !others)) continue;
-    double s = score_of(d, day, st->day, w);
+    if (b == id || static_cast<double>(a.dot) / kDotScale < w.min_score) continue;
+    double s = score_of(a.dot, day, a.day, w);
     if (s < w.min_score) continue;
-    (st->candidate ? out : *others).push_back({s, st->day, b});
-    if (states) states->emplace(b, *st);
+    out.push_back({{s, a.day, b}, a.candidate, a.floor});
   }
-  std::sort(out.begin(), out.end(), better);
+  return out;
+}
+
+// The ranked part of a list from scored articles: the candidates, best first, at most
+// kKeptRelated of them; `complete` when that is all of them.
+std::vector<Ranked> rank(const std::vector<Scored>& scored, bool& complete) {
+  std::vector<Ranked> out;
+  for (const auto& s : scored) {
+    if (s.candidate) out.push_back(s.ranked);
+  }
+  complete = out.size() <= static_cast<std::size_t>(kKeptRelated);
+  if (!complete) {
+    std::partial_sort(out.begin(), out.begin() + kKeptRelated, out.end(), better);
+    out.resize(kKeptRelated);
+  } else {
+    std::sort(out.begin(), out.end(), better);
+  }
   return out;
 }
 
@@ -365,9 +632,7 @@ void recompute_list(Connection& c, std::int64_t id, const RelatedWeights& w) {
   if (!st) return;
   List l;
   l.pins = load_pins(c, id);
-  l.ranked = score_against(c, id, load_vector(c, id), st->day, w);
-  l.complete = l.ranked.size() <= static_cast<std::size_t>(kKeptRelated);
-  if (!l.complete) l.ranked.resize(kKeptRelated);
+  l.ranked = rank(score_against(c, id, load_vector(c, id), st->day, w), l.complete);
   store_list(c, id, l, w);
 }
 
@@ -404,6 +669,12 @@ void offer(Connection& c, std::int64_t b, const Ranked& a, const State& st,
   l.complete = st.complete;
   if (std::any_of(l.ranked.begin(), l.ranked.end(), [&a](const Ranked& r) { return r.id == a.id; }))
     return;
+  // Where `a` goes depends on the days of the entries it ties with, and only on those.
+  for (auto& r : l.ranked) {
+    if (r.score != a.score) continue;
+    auto other = load_state(c, r.id);
+    r.day = other ? other->day : 0;
+  }
   if (!l.complete && (l.ranked.empty() || !better(a, l.ranked.back()))) return;
   l.ranked.insert(std::upper_bound(l.ranked.begin(), l.ranked.end(), a, better), a);
   if (l.ranked.size() > static_cast<std::size_t>(kKeptRelated)) {
@@ -413,10 +684,10 @@ void offer(Connection& c, std::int64_t b, const Ranked& a, const State& st,
   store_list(c, b, l, w);
 }
 
-// False on a database older than migration 5 (only the migration tests write there):
+// False on a database older than migration 6 (only the migration tests write there):
 // its lists are rebuilt at the first write after the migration (no statistics yet).
 bool has_engine(Connection& c) {
-  StatementUse q(c.cached("SELECT 1 FROM sqlite_schema WHERE name = 'related_meta'"));
+  StatementUse q(c.cached("SELECT 1 FROM sqlite_schema WHERE name = 'related_postings'"));
   return q->step();
 }
 
@@ -425,7 +696,11 @@ bool needs_rebuild(Connection& c, const RelatedWeights& w) {
   if (!weights || *weights != weights_text(w)) return true;
   auto counted = meta(c, "articles");
   std::int64_t then = counted ? std::stoll(*counted) : 0;
-  std::int64_t now = c.query_int("SELECT count(*) FROM articles").value_or(0);
+  // Counted no further than the limit: a full count(*) reads a whole index, 1,700 pages
+  // at 100,000 articles, more than the rest of a write.
+  std::int64_t now = c.query_int("SELECT count(*) FROM (SELECT 1 FROM articles LIMIT " +
+                                 std::to_string(kAutoRebuildMax + 1) + ")")
+                         .value_or(0);
   if (now > kAutoRebuildMax) return false;
   return std::abs(static_cast<double>(now - then)) >
          kAutoRebuildDrift * static_cast<double>(std::max<std::int64_t>(then, 1));
@@ -433,24 +708,16 @@ bool needs_rebuild(Connection& c, const RelatedWeights& w) {
 
 }  // namespace
 
-bool related_needs_rebuild(Connection& c) {
-  return has_engine(c) && c.query_int("SELECT count(*) FROM articles").value_or(0) > 0 &&
-         needs_rebuild(c, g_weights);
+bool related_needs_rebuild(Connection& c, const RelatedWeights& w) {
+  return has_engine(c) && c.query_int("SELECT EXISTS (SELECT 1 FROM articles)").value_or(0) == 1 &&
+         needs_rebuild(c, w);
 }
 
-void set_related_weights(const RelatedWeights& w) {
-  g_weights = w;
-}
-const RelatedWeights& related_weights() {
-  return g_weights;
-}
-
-void refresh_related(Connection& c, const std::vector<std::int64_t>& ids,
+void refresh_related(Connection& c, const std::vector<std::int64_t>& ids, const RelatedWeights& w,
                      const std::function<void(std::size_t, std::size_t)>& progress) {
-  const RelatedWeights& w = g_weights;
   if (!has_engine(c)) return;
   if (needs_rebuild(c, w)) {
-    rebuild_all_related(c, progress);
+    rebuild_all_related(c, w, progress);
     return;
   }
   std::int64_t n = std::stoll(meta(c, "articles").value_or("1"));
@@ -472,7 +739,11 @@ void refresh_related(Connection& c, const std::vector<std::int64_t>& ids,
       auto s = load_source(c, id);
       if (!s) continue;
       changed.push_back(id);
-      store_vector(c, id, vector_for(*s, n, df_of, w));
+      // The gate as it stands (none yet: 0); its own list, recomputed below, lowers the
+      // floor if its gate falls.
+      auto before = load_state(c, id);
+      store_vector(c, id, vector_for(*s, n, df_of, w), s->day, s->candidate,
+                   before ? floor_of(before->gate) : 0);
       put_state->bind_all(id, s->day, s->candidate ? 1 : 0);
       put_state->run();
       put_state->reset();
@@ -489,24 +760,22 @@ void refresh_related(Connection& c, const std::vector<std::int64_t>& ids,
   std::size_t done = 0;
   for (auto id : changed) {
     auto st = load_state(c, id);
-    std::unordered_map<std::int64_t, State> states;
     List l;
     l.pins = load_pins(c, id);
-    std::vector<Ranked> others;
-    l.ranked = score_against(c, id, load_vector(c, id), st->day, w, &states, &others);
+    auto scored = score_against(c, id, load_vector(c, id), st->day, w);
     if (st->candidate) {
       Ranked self{0, st->day, id};
-      others.insert(others.end(), l.ranked.begin(), l.ranked.end());
-      for (const auto& r : others) {
-        if (is_changed.count(r.id)) continue;  // computed in full, with every new vector
-        const State& other = states.at(r.id);
-        if (r.score < other.gate) continue;
-        self.score = r.score;
-        offer(c, r.id, self, other, w);
+      for (const auto& r : scored) {
+        if (is_changed.count(r.ranked.id)) continue;  // computed in full, with every new vector
+        // Below the floor, below the gate: the state need not be read.
+        if (r.ranked.score * kScale < static_cast<double>(r.floor)) continue;
+        auto other = load_state(c, r.ranked.id);
+        if (!other || r.ranked.score < other->gate) continue;
+        self.score = r.ranked.score;
+        offer(c, r.ranked.id, self, *other, w);
       }
     }
-    l.complete = l.ranked.size() <= static_cast<std::size_t>(kKeptRelated);
-    if (!l.complete) l.ranked.resize(kKeptRelated);
+    l.ranked = rank(scored, l.complete);
     store_list(c, id, l, w);
     if (progress) progress(++done, changed.size());
   }
@@ -522,11 +791,9 @@ void refresh_related(Connection& c, const std::vector<std::int64_t>& ids,
   }
 }
 
-void forget_related(Connection& c, std::int64_t id) {
-  const RelatedWeights& w = g_weights;
+void forget_related(Connection& c, std::int64_t id, const RelatedWeights& w) {
   if (!has_engine(c)) return;
-  StatementUse del_terms(c.cached("DELETE FROM related_terms WHERE article_id = ?"));
-  del_terms->bind(1, id).run();
+  store_vector(c, id, {}, 0, false, 0);
   StatementUse no_candidate(
       c.cached("UPDATE related_state SET candidate = 0 WHERE article_id = ?"));
   no_candidate->bind(1, id).run();
@@ -536,13 +803,13 @@ void forget_related(Connection& c, std::int64_t id) {
   }
 }
 
-void rerank_all_related(Connection& c) {
+void rerank_all_related(Connection& c, const RelatedWeights& w) {
   std::vector<std::int64_t> ids;
   {
     StatementUse q(c.cached("SELECT article_id FROM related_state ORDER BY article_id"));
     while (q->step()) ids.push_back(q->int64(0));
   }
-  for (auto id : ids) recompute_list(c, id, g_weights);
+  for (auto id : ids) recompute_list(c, id, w);
 }
 
 // --- full rebuild ----------------------------------------------------------------------
@@ -586,9 +853,8 @@ void parallel_for(std::size_t n, const std::function<void(std::size_t)>& fn,
 
 }  // namespace
 
-void rebuild_all_related(Connection& c,
+void rebuild_all_related(Connection& c, const RelatedWeights& w,
                          const std::function<void(std::size_t, std::size_t)>& progress) {
-  const RelatedWeights& w = g_weights;
   if (!has_engine(c)) return;
   // 1. Read every article, tokenizing in batches on every core. Terms are interned to
   //    dense numbers so that a term frequency takes 8 bytes.
@@ -742,7 +1008,8 @@ void rebuild_all_related(Connection& c,
 
   // 4. Write.
   c.exec(
-      "DELETE FROM related; DELETE FROM related_terms; DELETE FROM related_df;"
+      "DELETE FROM related; DELETE FROM related_postings; DELETE FROM related_vectors;"
+      " DELETE FROM related_df;"
       " DELETE FROM related_state; DELETE FROM related_meta;");
   {
     StatementUse ins(c.cached("INSERT INTO related_df (term, df) VALUES (?, ?)"));
@@ -752,19 +1019,57 @@ void rebuild_all_related(Connection& c,
       ins->reset();
     }
   }
+  auto gate_of = [&](std::size_t i) {
+    return complete[i] || lists[i].empty() ? w.min_score : lists[i].back().score;
+  };
   {
-    // In key order: appends to the index instead of inserting all over it.
-    std::vector<std::tuple<std::int64_t, std::int64_t, std::int32_t>> rows;
-    for (std::size_t i = 0; i < docs.size(); ++i) {
-      for (const auto& [t, q] : vectors[i]) rows.emplace_back(key_of[t], docs[i].id, q);
-    }
-    std::sort(rows.begin(), rows.end());
+    // Docs are in id order, so vectors go in in key order.
     StatementUse ins(
-        c.cached("INSERT INTO related_terms (term, article_id, weight) VALUES (?, ?, ?)"));
-    for (const auto& [key, id, q] : rows) {
-      ins->bind_all(key, id, static_cast<std::int64_t>(q));
-      ins->run();
-      ins->reset();
+        c.cached("INSERT INTO related_vectors (article_id, term, weight) VALUES (?, ?, ?)"));
+    std::vector<std::pair<std::int64_t, std::int32_t>> v;
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      v.clear();
+      for (const auto& [t, q] : vectors[i]) v.push_back({key_of[t], q});
+      std::sort(v.begin(), v.end());
+      for (const auto& [key, q] : v) {
+        ins->bind_all(docs[i].id, key, static_cast<std::int64_t>(q));
+        ins->run();
+        ins->reset();
+      }
+    }
+  }
+  {
+    // Every article's entries (drafts too: a draft's list takes published articles),
+    // term by term in key order, each term's in id order, cut into blocks.
+    std::vector<std::vector<std::pair<std::uint32_t, std::int32_t>>> holders(key_of.size());
+    for (std::uint32_t i = 0; i < docs.size(); ++i) {
+      for (const auto& [t, q] : vectors[i]) holders[t].push_back({i, q});
+    }
+    std::vector<std::uint32_t> terms(key_of.size());
+    for (std::uint32_t t = 0; t < terms.size(); ++t) terms[t] = t;
+    std::sort(terms.begin(), terms.end(),
+              [&key_of](std::uint32_t x, std::uint32_t y) { return key_of[x] < key_of[y]; });
+    StatementUse ins(
+        c.cached("INSERT INTO related_postings (term, block, entries) VALUES (?, ?, ?)"));
+    std::string bytes;
+    for (auto t : terms) {
+      const auto& hs = holders[t];
+      for (std::size_t from = 0; from < hs.size();) {
+        const std::int64_t block = docs[hs[from].first].id >> kBlockBits;
+        bytes.clear();
+        std::size_t to = from;
+        for (; to < hs.size() && docs[hs[to].first].id >> kBlockBits == block; ++to) {
+          const auto [i, q] = hs[to];
+          append_entry(bytes,
+                       {docs[i].id, q, docs[i].day, docs[i].candidate, floor_of(gate_of(i))});
+        }
+        ins->bind_all(key_of[t], block);
+        ins->bind_blob(3, bytes);
+        ins->run();
+        ins->reset();
+        from = to;
+      }
+      holders[t] = {};
     }
   }
   {
@@ -780,7 +1085,7 @@ void rebuild_all_related(Connection& c,
                  "?, ?, ?)"));
     for (std::size_t i = 0; i < docs.size(); ++i) {
       const auto& d = docs[i];
-      double gate = complete[i] || lists[i].empty() ? w.min_score : lists[i].back().score;
+      double gate = gate_of(i);
       state->bind_all(d.id, d.day, d.candidate ? 1 : 0, complete[i] ? 1 : 0, gate);
       state->run();
       state->reset();
@@ -790,14 +1095,14 @@ void rebuild_all_related(Connection& c,
         for (auto id : p->second) {
           if (std::find(shown.begin(), shown.end(), id) != shown.end()) continue;
           shown.push_back(id);
-          ins->bind_all(d.id, rank++, id, 1.0, 1);
+          ins->bind_all(d.id, kRankGap * rank++, id, 1.0, 1);
           ins->run();
           ins->reset();
         }
       }
       for (const auto& r : lists[i]) {
         bool dup = std::find(shown.begin(), shown.end(), r.id) != shown.end();
-        ins->bind_all(d.id, rank++, r.id, r.score, dup ? 2 : 0);
+        ins->bind_all(d.id, kRankGap * rank++, r.id, r.score, dup ? 2 : 0);
         ins->run();
         ins->reset();
       }
@@ -806,6 +1111,45 @@ void rebuild_all_related(Connection& c,
   set_meta(c, "articles", std::to_string(n));
   set_meta(c, "weights", weights_text(w));
   report(2 * total);
+}
+
+std::string check_related_postings(Connection& c) {
+  std::map<std::pair<std::int64_t, std::int64_t>, Posting> entries;  // (term, id)
+  {
+    StatementUse q(c.cached("SELECT term, block, entries FROM related_postings"));
+    while (q->step()) {
+      const std::int64_t term = q->int64(0);
+      std::string_view bytes = q->blob_view(2);
+      if (bytes.empty() || bytes.size() % kEntryBytes != 0) return "a block of a bad size";
+      std::int64_t last = -1;
+      bool ordered = true;
+      for_each_entry(q->int64(1), bytes, [&](const Posting& e) {
+        ordered = ordered && e.id > last;
+        last = e.id;
+        entries[{term, e.id}] = e;
+      });
+      if (!ordered) return "a block out of id order";
+    }
+  }
+  std::size_t components = 0;
+  StatementUse v(c.cached(R"sql(
+    SELECT v.article_id, v.term, v.weight, s.day, s.candidate, s.gate
+    FROM related_vectors v JOIN related_state s ON s.article_id = v.article_id)sql"));
+  while (v->step()) {
+    ++components;
+    const std::int64_t id = v->int64(0);
+    const std::string which =
+        "article " + std::to_string(id) + ", term " + std::to_string(v->int64(1));
+    auto e = entries.find({v->int64(1), id});
+    if (e == entries.end()) return which + ": no entry";
+    if (e->second.weight != v->int64(2)) return which + ": another weight";
+    if (e->second.day != v->integer(3)) return which + ": another day";
+    if (e->second.candidate != (v->integer(4) == 1)) return which + ": another candidacy";
+    if (static_cast<double>(e->second.floor) > v->real(5) * kScale)
+      return which + ": floor above the gate";
+  }
+  if (components != entries.size()) return "entries of no vector";
+  return "";
 }
 
 // --- explanations ------------------------------------------------------------------------

@@ -49,43 +49,48 @@ struct RelatedWeights {
   bool operator==(const RelatedWeights&) const = default;
 };
 
-// The weights every refresh and rebuild in this process uses (set by the commands at
-// start-up from --related-* flags and GAZETTE_RELATED_* variables, before any thread
-// starts; defaults otherwise). The weights a database's lists were built with are stored
-// with them: a refresh under other weights rebuilds every list first.
-void set_related_weights(const RelatedWeights& w);
-const RelatedWeights& related_weights();
+// Every function below takes the weights explicitly: the caller holds them (the App's
+// Config for serve, the Invocation's for the commands). The weights a database's lists
+// were built with are stored with them, and a refresh under other weights rebuilds every
+// list first, so every writer of one database must pass the same weights.
 
 // Recomputes the term vectors and lists of the articles `ids` (created or edited) and
 // updates every other list they enter or leave (the reverse side), in the caller's
-// transaction. Cost: the postings of each article's terms and the lists that hold it,
-// a few milliseconds at 100,000 articles. An id that no longer exists is skipped: call
+// transaction. Cost: the postings of each article's terms (in blocks) and the lists it
+// leaves or enters, about 10 ms per article at 100,000 generated articles of 40 topics
+// (bench/related.sh), plus the commit's pages. An id that no longer exists is skipped: call
 // forget_related before deleting an article. Falls back to rebuild_all_related when the
 // store has no statistics yet, the weights changed, or (on a store of at most 5,000
 // articles, where that is cheap) the number of articles drifted more than 25% from the
 // one the term statistics were taken at.
-void refresh_related(Connection& c, const std::vector<std::int64_t>& ids,
+void refresh_related(Connection& c, const std::vector<std::int64_t>& ids, const RelatedWeights& w,
                      const std::function<void(std::size_t, std::size_t)>& progress = {});
 
 // True when the next refresh_related would rebuild every list first (lists from before
 // the content engine, other weights, or a small store that grew): `serve` does it at
 // start-up rather than in the first save an editor makes.
-bool related_needs_rebuild(Connection& c);
+bool related_needs_rebuild(Connection& c, const RelatedWeights& w);
 
 // Takes article `id` out of the related engine before it is deleted: out of every list
 // that holds it (recomputing a list only when it is left too short), and its terms out
 // of the index. Call it in the deleting transaction, before the DELETE; the article's
 // own rows go with the article (ON DELETE CASCADE).
-void forget_related(Connection& c, std::int64_t id);
+void forget_related(Connection& c, std::int64_t id, const RelatedWeights& w);
 
 // Recomputes the term statistics, every vector and every list, on every core. Runs in
 // the caller's transaction. `progress(done, total)` is called on the caller's thread.
-void rebuild_all_related(Connection& c,
+void rebuild_all_related(Connection& c, const RelatedWeights& w,
                          const std::function<void(std::size_t, std::size_t)>& progress = {});
 
 // Recomputes every list from the stored vectors and statistics, one article at a time
 // (slow; no new statistics): what any series of refreshes must leave. For tests.
-void rerank_all_related(Connection& c);
+void rerank_all_related(Connection& c, const RelatedWeights& w);
+
+// For tests and `gazette check --deep`: "" when the postings (related_postings) hold
+// exactly one entry per
+// component of every stored vector, with its article's day and candidacy and a gate
+// floor no higher than its gate; otherwise what is wrong first.
+std::string check_related_postings(Connection& c);
 
 // One entry of an article's stored list with why it is there (for the admin edit page).
 struct RelatedExplanation {

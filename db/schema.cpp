@@ -316,6 +316,43 @@ CREATE TABLE related_meta (
 -- related.pinned may now be 2: an entry the scoring ranked that is also pinned, kept for
 -- the bookkeeping of the list but not shown twice.
 )sql"},
+    {"related articles: postings in blocks carrying what scoring reads", R"sql(
+-- A write scored the new article against every article sharing a term with it: at
+-- 100,000 articles of few topics, 60,000 to 80,000 rows of related_terms and then a
+-- related_state lookup for each of thousands of candidates, most of a write's time.
+-- The postings now come in blocks of up to 1,024 articles per row, each entry carrying
+-- what scoring needs (day, candidate, a lower bound of the gate), so that a write reads a
+-- few thousand rows and looks up the state only of articles whose list it may enter.
+-- Updating one article's entry rewrites one small block per term.
+CREATE TABLE related_postings (
+  term    INTEGER NOT NULL,                   -- term_key() of a stem, or of "#" + tag
+  block   INTEGER NOT NULL,                   -- article_id >> 10
+  entries BLOB    NOT NULL,                   -- the articles of the block having the
+                                              -- term, in id order, 20 bytes each: five
+                                              -- little-endian int32s: article_id & 1023,
+                                              -- the vector's component x 65536,
+                                              -- related_state.day, .candidate, and at
+                                              -- most .gate x 65536 (never above it)
+  PRIMARY KEY (term, block)
+) STRICT, WITHOUT ROWID;
+
+-- Each article's vector, by article (to replace it on a write, to rescore its list).
+CREATE TABLE related_vectors (
+  article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+  term       INTEGER NOT NULL,                -- term_key(), as in related_postings
+  weight     INTEGER NOT NULL,                -- the component x 65536, as before
+  PRIMARY KEY (article_id, term)
+) STRICT, WITHOUT ROWID;
+
+-- related.rank is now an order key with gaps, no longer 0-based: an entry entering a
+-- list takes a rank between its neighbours', so the others keep theirs (and their
+-- related_by_related entries). Readers only ever ordered by it.
+
+-- Both are derived: the next write (or serve's start-up) rebuilds them with every list,
+-- as it does when the weights change.
+DROP TABLE related_terms;
+DELETE FROM related_meta;
+)sql"},
 };
 
 }  // namespace

@@ -50,6 +50,8 @@ class Statement {
   Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
   Statement& bind(int index, double value);
   Statement& bind_null(int index);
+  // A BLOB: the bytes of `bytes`, copied by SQLite as text is.
+  Statement& bind_blob(int index, std::string_view bytes);
 
   // Binds every argument in order from parameter 1.
   template <typename... Args>
@@ -68,6 +70,7 @@ class Statement {
 
   std::string text(int column) const;
   std::string_view text_view(int column) const;  // valid until the next step/reset
+  std::string_view blob_view(int column) const;  // the bytes of a BLOB, as text_view
   std::int64_t int64(int column) const { return sqlite3_column_int64(stmt_, column); }
   int integer(int column) const { return sqlite3_column_int(stmt_, column); }
   double real(int column) const { return sqlite3_column_double(stmt_, column); }

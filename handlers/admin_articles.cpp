@@ -304,7 +304,7 @@ void save(App& app, const httplib::Request& req, httplib::Response& res,
     std::variant<db::SavedArticle, FieldError> saved;
     try {
       saved = db::save_article(*c, a, stored ? std::optional(stored->id) : std::nullopt,
-                               derive_slug, now);
+                               derive_slug, now, app.config.related);
     } catch (const db::Error& e) {
       if (!db::is_unavailable(e)) throw;
       // The disk is full, read-only or locked: the transaction rolled back whole. The
@@ -431,7 +431,8 @@ void admin_delete(App& app, const httplib::Request& req, httplib::Response& res)
   auto post = check_post(app, *c, req, res);
   if (!post) return;
   const std::string slug = req.matches[1].str();
-  if (!db::delete_article(*c, slug)) return send_admin_error(app, req, res, 404);
+  if (!db::delete_article(*c, slug, app.config.related))
+    return send_admin_error(app, req, res, 404);
   app.storage.wrote();
   app.version.bump(app.now);
   spdlog::info("audit: deleted article {} user={} addr={}", slug, post->editor.user.name,

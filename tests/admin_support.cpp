@@ -18,7 +18,7 @@ void seed_admin_site(const std::string& path, std::vector<gazette::Article> arti
   std::string now = now_iso8601();
   for (auto& a : articles) REQUIRE(normalize_and_validate(a, now).empty());
   if (!articles.empty()) {
-    auto result = db::save_articles(*opened.connection, articles, now);
+    auto result = db::save_articles(*opened.connection, articles, now, db::RelatedWeights{});
     REQUIRE(std::holds_alternative<db::SaveResult>(result));
   }
   REQUIRE(db::add_user(*opened.connection, kEditor, hash_password(kEditorPassword), now));

@@ -34,7 +34,7 @@ std::variant<db::SavedArticle, FieldError> save(db::Connection& c, Article a,
                                                 std::optional<std::int64_t> id = std::nullopt) {
   bool derive = a.slug.empty();
   REQUIRE(normalize_and_validate(a, "2026-02-01T00:00:00Z").empty());
-  return db::save_article(c, a, id, derive, "2026-02-01T00:00:00Z");
+  return db::save_article(c, a, id, derive, "2026-02-01T00:00:00Z", db::RelatedWeights{});
 }
 
 }  // namespace
@@ -215,7 +215,7 @@ TEST_CASE("saving from the form: free slugs, derived suffixes, renames", "[admin
   CHECK_FALSE(db::find_stored(*c, "bad-pin"));
 
   // Editing an article deleted meanwhile.
-  REQUIRE(db::delete_article(*c, "harbour-news-final"));
+  REQUIRE(db::delete_article(*c, "harbour-news-final", db::RelatedWeights{}));
   Article gone = after->article;
   gone.slug = "somewhere-else";
   auto deleted = save(*c, gone, after->id);
@@ -236,8 +236,8 @@ TEST_CASE("deleting an article takes it out of every list and pin", "[admin][edi
   REQUIRE(c->query_int("SELECT count(*) FROM related WHERE related_id = " +
                        std::to_string(two->id)) > 0);
 
-  CHECK(db::delete_article(*c, "harbour-two"));
-  CHECK_FALSE(db::delete_article(*c, "harbour-two"));
+  CHECK(db::delete_article(*c, "harbour-two", db::RelatedWeights{}));
+  CHECK_FALSE(db::delete_article(*c, "harbour-two", db::RelatedWeights{}));
   CHECK_FALSE(db::find_any(*c, "harbour-two"));
   CHECK(c->query_int("SELECT count(*) FROM related WHERE related_id = " +
                      std::to_string(two->id)) == 0);

@@ -49,8 +49,8 @@ void seed(const std::string& path) {
   articles[0].tags = {"weather", "coast"};
   articles[4].tags = {"politics"};
   for (auto& a : articles) REQUIRE(gazette::normalize_and_validate(a, now).empty());
-  REQUIRE(std::holds_alternative<gazette::db::SaveResult>(
-      gazette::db::save_articles(*opened.connection, articles, now)));
+  REQUIRE(std::holds_alternative<gazette::db::SaveResult>(gazette::db::save_articles(
+      *opened.connection, articles, now, gazette::db::RelatedWeights{})));
 }
 
 }  // namespace

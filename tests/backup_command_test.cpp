@@ -55,7 +55,7 @@ gazette::Article story(const std::string& slug, std::size_t body_bytes,
 }
 
 void save(gazette::db::Connection& c, const std::vector<gazette::Article>& articles) {
-  auto r = gazette::db::save_articles(c, articles, kNow);
+  auto r = gazette::db::save_articles(c, articles, kNow, gazette::db::RelatedWeights{});
   if (!std::holds_alternative<gazette::db::SaveResult>(r)) {
     throw std::runtime_error("save_articles refused the batch");
   }

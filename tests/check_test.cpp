@@ -8,6 +8,7 @@
 #include "db/articles.h"
 #include "db/check.h"
 #include "db/database.h"
+#include "db/related.h"
 #include "tests/admin_support.h"
 #include "tests/db_support.h"
 #include "tests/process_support.h"
@@ -24,7 +25,8 @@ namespace {
 
 constexpr const char* kNow = "2026-03-01T00:00:00Z";
 
-// Three published articles about the harbour, related to each other, and a draft.
+// Three published articles about the harbour, related to each other, a draft, and an
+// article that pins one of them.
 void seed(db::Connection& c) {
   std::vector<Article> articles = {
       seed_article("harbour-dredging", "Harbour dredging begins", {"harbour", "port"},
@@ -35,11 +37,16 @@ void seed(db::Connection& c) {
       seed_article("harbour-wall", "Harbour wall repaired", {"harbour"},
                    "The harbour wall is repaired before the winter ferries.", Status::published,
                    "2026-01-12T09:00:00Z"),
+      seed_article("council-vote", "Council votes on the harbour", {"council"},
+                   "The council votes on the harbour budget.", Status::published,
+                   "2026-01-13T09:00:00Z"),
       seed_article("budget-draft", "Budget draft", {"council"}, "Not public yet.", Status::draft,
                    ""),
   };
+  // An editor's pin, shown first in its list.
+  articles[3].related = {"harbour-wall"};
   for (auto& a : articles) REQUIRE(gazette::normalize_and_validate(a, kNow).empty());
-  REQUIRE(std::holds_alternative<db::SaveResult>(db::save_articles(c, articles, kNow)));
+  REQUIRE(std::holds_alternative<db::SaveResult>(db::save_articles(c, articles, kNow, {})));
 }
 
 // The problems of check `name` ("" joined lines; fails when there is no such check).
@@ -71,14 +78,16 @@ TEST_CASE("check: a sound database passes every check", "[check]") {
   auto c = memory_db();
   seed(*c);
   auto results = db::check_database(*c, true);
-  REQUIRE(results.size() == 8);
+  REQUIRE(results.size() == 9);
   CHECK(db::check_database(*c, false).size() == 7);
   for (const auto& r : results) {
-    INFO(r.name);
+    std::string problems;
+    for (const auto& p : r.problems) problems += p + "\n";
+    INFO(r.name << ": " << problems);
     CHECK(r.problems.empty());
   }
   // Nothing was written, and a save still works afterwards (no transaction left open).
-  CHECK(c->query_int("SELECT count(*) FROM articles") == 4);
+  CHECK(c->query_int("SELECT count(*) FROM articles") == 5);
   CHECK(sqlite3_get_autocommit(c->handle()) != 0);
 }
 
@@ -133,6 +142,24 @@ TEST_CASE("check: each broken rule is found and names the article", "[check]") {
     CHECK(
         contains(problems_of(*c, "related lists"), "(ferry-timetable): pin 1 is not at its place"));
   }
+  SECTION("a pin moved behind a ranked entry") {
+    const std::string vote = std::to_string(id_of(*c, "council-vote"));
+    c->exec("UPDATE related SET rank = rank + 1000000 WHERE pinned = 1 AND article_id = " + vote);
+    CHECK(contains(problems_of(*c, "related lists"),
+                   "(council-vote): a ranked entry comes before a pin"));
+  }
+  SECTION("a pin replaced in its list") {
+    const std::string vote = std::to_string(id_of(*c, "council-vote"));
+    c->exec("UPDATE related SET related_id = " + ferry +
+            " WHERE pinned = 1 AND article_id = " + vote);
+    CHECK(contains(problems_of(*c, "related lists"), "(council-vote): pin 1 is not at its place"));
+  }
+  SECTION("engine postings out of step with the vectors") {
+    c->exec(
+        "DELETE FROM related_postings WHERE (term, block) IN "
+        "(SELECT term, block FROM related_postings LIMIT 1)");
+    CHECK(contains(problems_of(*c, "related engine postings"), "run gazette related --rebuild"));
+  }
   SECTION("a list pointing at an article that is gone") {
     c->exec("PRAGMA foreign_keys = OFF");
     c->exec("INSERT INTO related (article_id, rank, related_id, score, pinned) VALUES (" + ferry +
@@ -172,7 +199,8 @@ TEST_CASE("gazette check: ok lines and exit 0, FAIL lines with the rows and exit
   auto deep = run_gazette({"check", "--db", path, "--deep"});
   CHECK(deep.exit_code == 0);
   CHECK(contains(deep.out, "ok    search index structure (FTS5)\n"));
-  CHECK(contains(deep.out, ": all 8 checks passed\n"));
+  CHECK(contains(deep.out, "ok    related engine postings\n"));
+  CHECK(contains(deep.out, ": all 9 checks passed\n"));
 
   {
     db::Connection c(path, db::OpenMode::read_write);

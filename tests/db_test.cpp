@@ -63,7 +63,7 @@ TEST_CASE("migration 3 keeps a version 2 database whole and puts the bodies last
                         {story("first", "2026-01-01T00:00:00Z", {"harbour", "council"}), pinned,
                          story("third", "2026-01-03T00:00:00Z", {"council"}),
                          story("draft", "2026-01-04T00:00:00Z", {"harbour"}, Status::draft)},
-                        "2026-06-01T00:00:00Z");
+                        "2026-06-01T00:00:00Z", db::RelatedWeights{});
   REQUIRE(std::holds_alternative<db::SaveResult>(saved));
 
   const std::string now = "2026-06-01T00:00:00Z";
@@ -117,7 +117,8 @@ TEST_CASE("migration 3 keeps a version 2 database whole and puts the bodies last
   // Writes keep the search index in step, and deletes still cascade.
   auto edited = story("third", "2026-01-03T00:00:00Z", {"council"});
   edited.title = "Renamed zebra";
-  REQUIRE(std::holds_alternative<db::SaveResult>(db::save_articles(*c, {edited}, now)));
+  REQUIRE(std::holds_alternative<db::SaveResult>(
+      db::save_articles(*c, {edited}, now, db::RelatedWeights{})));
   CHECK(c->query_int("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'zebra'") == 1);
   c->exec("DELETE FROM articles WHERE slug = 'first'");
   CHECK(c->query_int("SELECT count(*) FROM related_pins") == 0);
@@ -129,15 +130,16 @@ TEST_CASE("body_html is written with the article and rewritten when its body cha
   auto c = memory_db();
   const std::string now = "2026-06-01T00:00:00Z";
   auto a = story("one", "2026-01-01T00:00:00Z", {"x"});
-  REQUIRE(std::holds_alternative<db::SaveResult>(db::save_articles(*c, {a}, now)));
+  REQUIRE(std::holds_alternative<db::SaveResult>(
+      db::save_articles(*c, {a}, now, db::RelatedWeights{})));
   auto v = db::find_public(*c, "one", now);
   REQUIRE(v);
   CHECK(v->body_html == "<p>Some <em>body</em> text for one.</p>\n");
   // The same body again: nothing is written.
-  auto same = db::save_articles(*c, {a}, "2026-06-02T00:00:00Z");
+  auto same = db::save_articles(*c, {a}, "2026-06-02T00:00:00Z", db::RelatedWeights{});
   CHECK(std::get<db::SaveResult>(same).unchanged == 1);
   a.body_markdown = "A **new** body.";
-  auto changed = db::save_articles(*c, {a}, "2026-06-03T00:00:00Z");
+  auto changed = db::save_articles(*c, {a}, "2026-06-03T00:00:00Z", db::RelatedWeights{});
   CHECK(std::get<db::SaveResult>(changed).updated == 1);
   v = db::find_public(*c, "one", now);
   REQUIRE(v);
@@ -173,12 +175,12 @@ TEST_CASE("SQLite errors carry their code", "[db][sqlite]") {
 
 TEST_CASE("save_articles upserts by slug and renders Markdown", "[db][articles]") {
   auto c = memory_db();
-  auto r =
-      db::save_articles(*c, {story("one", "2026-01-01T00:00:00Z", {"x"})}, "2026-06-01T00:00:00Z");
+  auto r = db::save_articles(*c, {story("one", "2026-01-01T00:00:00Z", {"x"})},
+                             "2026-06-01T00:00:00Z", db::RelatedWeights{});
   REQUIRE(std::get<db::SaveResult>(r).created == 1);
   auto edited = story("one", "2026-01-02T00:00:00Z", {"y", "z"});
   edited.title = "New title";
-  r = db::save_articles(*c, {edited}, "2026-06-02T00:00:00Z");
+  r = db::save_articles(*c, {edited}, "2026-06-02T00:00:00Z", db::RelatedWeights{});
   CHECK(std::get<db::SaveResult>(r).updated == 1);
   CHECK(db::count_all(*c) == 1);
   auto a = db::find_public(*c, "one", "2026-06-02T00:00:00Z");
@@ -195,7 +197,7 @@ TEST_CASE("an unknown pinned slug aborts the whole batch", "[db][articles]") {
   auto a = story("first", "2026-01-01T00:00:00Z", {"x"});
   auto b = story("second", "2026-01-02T00:00:00Z", {"x"});
   b.related = {"missing"};
-  auto r = db::save_articles(*c, {a, b}, "2026-06-01T00:00:00Z");
+  auto r = db::save_articles(*c, {a, b}, "2026-06-01T00:00:00Z", db::RelatedWeights{});
   REQUIRE(std::holds_alternative<db::SaveError>(r));
   CHECK(std::get<db::SaveError>(r).index == 1);
   CHECK(std::get<db::SaveError>(r).error.field == "related");
@@ -209,7 +211,7 @@ TEST_CASE("listings show public articles only, newest first", "[db][articles]") 
                      story("new", "2026-02-01T00:00:00Z", {"t", "u"}),
                      story("draft", "2026-03-01T00:00:00Z", {"t"}, Status::draft),
                      story("scheduled", "2026-12-01T00:00:00Z", {"t"})},
-                    "2026-06-01T00:00:00Z");
+                    "2026-06-01T00:00:00Z", db::RelatedWeights{});
   auto page = db::list_public(*c, "2026-06-01T00:00:00Z", 20, 0);
   REQUIRE(page.items.size() == 2);
   CHECK(page.total == 2);
@@ -245,22 +247,22 @@ TEST_CASE("related lists: pins first, shared tags, never self or drafts", "[db][
   auto c2 = story("c", "2026-01-04T00:00:00Z", {"x", "z", "w"});
   auto d = story("d", "2026-01-05T00:00:00Z", {"x", "y"}, Status::draft);
   auto e = unlike(story("e", "2026-01-06T00:00:00Z", {"unrelated"}), "Orchestra season opens");
-  REQUIRE(std::holds_alternative<db::SaveResult>(
-      db::save_articles(*c, {pinned, a, b, c2, d, e}, "2026-06-01T00:00:00Z")));
+  REQUIRE(std::holds_alternative<db::SaveResult>(db::save_articles(
+      *c, {pinned, a, b, c2, d, e}, "2026-06-01T00:00:00Z", db::RelatedWeights{})));
   CHECK(related_slugs(*c, "a") == std::vector<std::string>{"pinned", "b", "c"});
   CHECK(related_slugs(*c, "b") == std::vector<std::string>{"a", "c"});
   CHECK(related_slugs(*c, "e").empty());
 
   SECTION("a new article enters the lists of the existing ones it outranks") {
     auto f = story("f", "2026-01-07T00:00:00Z", {"x", "y"});
-    db::save_articles(*c, {f}, "2026-06-02T00:00:00Z");
+    db::save_articles(*c, {f}, "2026-06-02T00:00:00Z", db::RelatedWeights{});
     // Same text and tags as a, but further from b in time (the mild recency preference).
     CHECK(related_slugs(*c, "b") == std::vector<std::string>{"a", "f", "c"});
   }
   SECTION("a rebuild gives the same lists") {
     {
       db::Transaction tx(*c);
-      db::rebuild_all_related(*c);
+      db::rebuild_all_related(*c, db::RelatedWeights{});
       tx.commit();
     }
     CHECK(related_slugs(*c, "a") == std::vector<std::string>{"pinned", "b", "c"});

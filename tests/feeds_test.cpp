@@ -60,7 +60,8 @@ void seed(const std::string& path, std::vector<gazette::Article> articles,
           const std::string& written_at = kWrittenAt) {
   auto opened = gazette::db::open_database(path);
   for (auto& a : articles) REQUIRE(gazette::normalize_and_validate(a, written_at).empty());
-  auto result = gazette::db::save_articles(*opened.connection, articles, written_at);
+  auto result = gazette::db::save_articles(*opened.connection, articles, written_at,
+                                           gazette::db::RelatedWeights{});
   REQUIRE(std::holds_alternative<gazette::db::SaveResult>(result));
 }
 

@@ -101,7 +101,6 @@ struct Result {
 // Imports `docs` with `tags_of(doc)` under `w`, and measures the lists.
 Result measure(const std::vector<Doc>& docs, const db::RelatedWeights& w,
                const std::function<std::vector<std::string>(const Doc&, std::size_t)>& tags_of) {
-  db::set_related_weights(w);
   auto c = std::make_unique<db::Connection>(":memory:", db::OpenMode::read_write_create);
   db::configure_connection(*c);
   db::migrate(*c);
@@ -119,7 +118,7 @@ Result measure(const std::vector<Doc>& docs, const db::RelatedWeights& w,
     label[a.slug] = docs[i].label;
     articles.push_back(std::move(a));
   }
-  REQUIRE(std::holds_alternative<db::SaveResult>(db::save_articles(*c, articles, kNow)));
+  REQUIRE(std::holds_alternative<db::SaveResult>(db::save_articles(*c, articles, kNow, w)));
   std::size_t hits3 = 0, shown3 = 0, hits5 = 0, shown5 = 0, covered = 0;
   auto ids = c->prepare("SELECT id, slug FROM articles");
   while (ids.step()) {
@@ -132,7 +131,6 @@ Result measure(const std::vector<Doc>& docs, const db::RelatedWeights& w,
       hits5 += hit, ++shown5;
     }
   }
-  db::set_related_weights({});
   return {shown3 ? double(hits3) / shown3 : 0, shown5 ? double(hits5) / shown5 : 0,
           double(covered) / docs.size()};
 }

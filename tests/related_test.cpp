@@ -10,6 +10,7 @@
 #include "content/validate.h"
 #include "db/articles.h"
 #include "db/database.h"
+#include "db/editing.h"
 #include "db/related.h"
 #include "db/related_text.h"
 #include "db/schema.h"
@@ -23,6 +24,8 @@ using gazette::test::memory_db;
 namespace {
 
 constexpr const char* kNow = "2026-06-01T00:00:00Z";
+// The weights of every write in these tests (the defaults).
+const db::RelatedWeights kWeights;
 
 struct Row {
   std::int64_t related;
@@ -50,7 +53,7 @@ Lists stored(db::Connection& c, std::size_t depth = db::kStoredRelated) {
 // first, then every other published article scoring at least min_score, best first,
 // newer then higher id on ties.
 Lists reference(db::Connection& c, std::size_t depth = db::kStoredRelated) {
-  const auto& w = db::related_weights();
+  const auto& w = kWeights;
   struct Info {
     int day = 0;
     bool candidate = false;
@@ -60,7 +63,7 @@ Lists reference(db::Connection& c, std::size_t depth = db::kStoredRelated) {
   std::map<std::int64_t, Info> all;
   auto q = c.prepare("SELECT article_id, day, candidate FROM related_state");
   while (q.step()) all[q.int64(0)] = {q.integer(1), q.integer(2) == 1, {}, {}};
-  auto t = c.prepare("SELECT article_id, term, weight FROM related_terms");
+  auto t = c.prepare("SELECT article_id, term, weight FROM related_vectors");
   while (t.step()) all[t.int64(0)].vec[t.int64(1)] = t.int64(2);
   auto p = c.prepare("SELECT article_id, pinned_id FROM related_pins ORDER BY position");
   while (p.step()) all[p.int64(0)].pins.push_back(p.int64(1));
@@ -161,12 +164,12 @@ std::vector<Article> random_articles(std::mt19937& rng, int n, const std::string
 }
 
 void save(db::Connection& c, const std::vector<Article>& articles) {
-  REQUIRE(std::holds_alternative<db::SaveResult>(db::save_articles(c, articles, kNow)));
+  REQUIRE(std::holds_alternative<db::SaveResult>(db::save_articles(c, articles, kNow, kWeights)));
 }
 
 void rerank(db::Connection& c) {
   db::Transaction tx(c);
-  db::rerank_all_related(c);
+  db::rerank_all_related(c, kWeights);
   tx.commit();
 }
 
@@ -247,7 +250,7 @@ TEST_CASE("related by content: similar text relates, unrelated text stays out", 
   CHECK(related_slugs(*c, "budget").empty());
   CHECK(related_slugs(*c, "concert").empty());
   auto score = db::related_public(*c, id_of(*c, "flood-1"), kNow, 5).at(0).score;
-  CHECK(score > db::related_weights().min_score);
+  CHECK(score > kWeights.min_score);
   CHECK(score <= 1.0);
 
   SECTION("a shared tag boosts, but a shared tag alone on unrelated text does not relate") {
@@ -263,7 +266,7 @@ TEST_CASE("related by content: similar text relates, unrelated text stays out", 
                 "Music fans and artists at the theatre festival; a concert on the stage.", {})});
     {
       db::Transaction tx(*c);
-      db::rebuild_all_related(*c);  // statistics over all six
+      db::rebuild_all_related(*c, kWeights);  // statistics over all six
       tx.commit();
     }
     CHECK(related_slugs(*c, "budget") == std::vector<std::string>{"rates"});
@@ -286,6 +289,7 @@ TEST_CASE("a full rebuild gives the pairwise lists exactly", "[db][related]") {
   auto lists = stored(*c, db::kKeptRelated);
   CHECK(lists.size() > 400);
   CHECK(lists == reference(*c, db::kKeptRelated));
+  CHECK(db::check_related_postings(*c) == "");
 }
 
 TEST_CASE("incremental writes and deletes give what recomputing every list gives",
@@ -340,7 +344,7 @@ TEST_CASE("incremental writes and deletes give what recomputing every list gives
       if (!pinned) {
         db::Transaction tx(*c);
         auto id = id_of(*c, slug);
-        db::forget_related(*c, id);
+        db::forget_related(*c, id, kWeights);
         auto del = c->prepare("DELETE FROM articles WHERE id = ?");
         del.bind(1, id).run();
         tx.commit();
@@ -348,10 +352,14 @@ TEST_CASE("incremental writes and deletes give what recomputing every list gives
       }
     }
 
+    // The postings (blocks with days, candidacy and gate floors) stay those of the
+    // vectors and states, whatever the edits, gates rising and falling.
+    CHECK(db::check_related_postings(*c) == "");
     auto refreshed = stored(*c);
     CHECK(refreshed == reference(*c));
     rerank(*c);
     CHECK(refreshed == stored(*c));
+    CHECK(db::check_related_postings(*c) == "");
   }
 }
 
@@ -392,4 +400,86 @@ TEST_CASE("reading a related list is one indexed query", "[db][related]") {
   CHECK(plan.find("SEARCH a USING INTEGER PRIMARY KEY (rowid=?)") != std::string::npos);
   CHECK(plan.find("SCAN") == std::string::npos);
   CHECK(plan.find("TEMP B-TREE") == std::string::npos);
+}
+
+TEST_CASE("every write path under configured weights keeps the lists of those weights",
+          "[db][related]") {
+  // serve rebuilds at start-up when related_needs_rebuild says so: a writer that fell
+  // back to the defaults would make the stored weights flip at every save, and the next
+  // start (or the next save under the configured weights) rebuild every list.
+  db::RelatedWeights tuned;
+  tuned.title = 5;
+  tuned.min_score = 0.15;
+  tuned.recency = 0;
+  tuned.terms = 16;
+  REQUIRE_FALSE(tuned == kWeights);
+  auto c = memory_db();
+  std::mt19937 rng(5);
+  auto articles = random_articles(rng, 300, "w");
+  REQUIRE(std::holds_alternative<db::SaveResult>(db::save_articles(*c, articles, kNow, tuned)));
+  CHECK_FALSE(db::related_needs_rebuild(*c, tuned));
+  CHECK(db::related_needs_rebuild(*c, kWeights));
+
+  // The import's and the API's path (a small batch: incremental), the admin's save of a
+  // new and of an existing article, and the admin's delete.
+  auto edited = articles[3];
+  edited.body_markdown += " Storm river flood.";
+  REQUIRE(std::holds_alternative<db::SaveResult>(db::save_articles(*c, {edited}, kNow, tuned)));
+  CHECK_FALSE(db::related_needs_rebuild(*c, tuned));
+  auto fresh = story("fresh", "Storm floods the river", "Storm rain floods the river.", {});
+  REQUIRE(std::holds_alternative<db::SavedArticle>(
+      db::save_article(*c, fresh, std::nullopt, false, kNow, tuned)));
+  CHECK_FALSE(db::related_needs_rebuild(*c, tuned));
+  fresh.body_markdown += " The coast too.";
+  REQUIRE(std::holds_alternative<db::SavedArticle>(
+      db::save_article(*c, fresh, id_of(*c, "fresh"), false, kNow, tuned)));
+  CHECK_FALSE(db::related_needs_rebuild(*c, tuned));
+  REQUIRE(db::delete_article(*c, articles[7].slug, tuned));
+  CHECK_FALSE(db::related_needs_rebuild(*c, tuned));
+  CHECK(db::check_related_postings(*c) == "");
+  // And the lists are those of the tuned weights, as a recomputation gives them.
+  auto lists = stored(*c, db::kStoredRelated);
+  {
+    db::Transaction tx(*c);
+    db::rerank_all_related(*c, tuned);
+    tx.commit();
+  }
+  CHECK(lists == stored(*c, db::kStoredRelated));
+}
+
+TEST_CASE("incremental writes that keep the statistics give what a full rebuild gives",
+          "[db][related]") {
+  // A rebuild takes new statistics (document frequencies, the article count); writes
+  // that change no article's words leave them as they were, so after any series of
+  // such writes a rebuild must store the very lists the writes left.
+  auto c = memory_db();
+  std::mt19937 rng(23);
+  auto articles = random_articles(rng, 300, "s");
+  save(*c, articles);  // over 200: a full rebuild takes the statistics
+  for (int round = 0; round < 6; ++round) {
+    INFO("round " << round);
+    std::vector<Article> batch;
+    for (int j = 0; j < 4; ++j) {
+      auto& a = articles[std::uniform_int_distribution<std::size_t>(0, articles.size() - 1)(rng)];
+      if (std::any_of(batch.begin(), batch.end(),
+                      [&a](const Article& b) { return b.slug == a.slug; }))
+        continue;
+      if (j % 2 == 0) {
+        a.status = a.status == Status::draft ? Status::published : Status::draft;
+      } else {
+        a.published_at =
+            "2026-0" + std::to_string(1 + round) + "-2" + std::to_string(j) + "T00:00:00Z";
+      }
+      batch.push_back(a);
+    }
+    save(*c, batch);
+    auto incremental = stored(*c);
+    {
+      db::Transaction tx(*c);
+      db::rebuild_all_related(*c, kWeights);
+      tx.commit();
+    }
+    CHECK(incremental == stored(*c));
+    CHECK(db::check_related_postings(*c) == "");
+  }
 }

@@ -74,7 +74,8 @@ void save(const std::string& path, std::vector<gazette::Article> articles) {
     for (const auto& e : errors) UNSCOPED_INFO(a.slug << ": " << e.field << ": " << e.message);
     REQUIRE(errors.empty());
   }
-  auto result = gazette::db::save_articles(*opened.connection, articles, now);
+  auto result =
+      gazette::db::save_articles(*opened.connection, articles, now, gazette::db::RelatedWeights{});
   REQUIRE(std::holds_alternative<gazette::db::SaveResult>(result));
 }
 
@@ -461,7 +462,8 @@ TEST_CASE("migration 2 indexes the articles of an older database", "[db][search]
       DROP TRIGGER articles_fts_delete;
       DROP TABLE articles_fts;
       DROP INDEX articles_visibility;
-      DROP TABLE related_terms;
+      DROP TABLE related_postings;
+      DROP TABLE related_vectors;
       DROP TABLE related_df;
       DROP TABLE related_state;
       DROP TABLE related_meta;

@@ -51,7 +51,8 @@ void seed(const std::string& path, std::vector<gazette::Article> articles) {
   auto opened = gazette::db::open_database(path);
   std::string now = gazette::now_iso8601();
   for (auto& a : articles) REQUIRE(gazette::normalize_and_validate(a, now).empty());
-  auto result = gazette::db::save_articles(*opened.connection, articles, now);
+  auto result =
+      gazette::db::save_articles(*opened.connection, articles, now, gazette::db::RelatedWeights{});
   REQUIRE(std::holds_alternative<gazette::db::SaveResult>(result));
 }
 
