@@ -39,6 +39,16 @@ void expect_refused(const std::string& db, const std::string& why,
   CHECK_FALSE(std::filesystem::exists(db + "-wal"));
 }
 
+// Who runs the binary in a permission test: root may write anything, so when the tests
+// run as root it is nobody, and `dir` is opened for others to reach what is inside.
+std::optional<uid_t> unprivileged_user(const TempDir& dir) {
+  if (geteuid() != 0) return std::nullopt;
+  std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_all |
+                                               std::filesystem::perms::others_read |
+                                               std::filesystem::perms::others_exec);
+  return 65534;
+}
+
 void sql(const std::string& path, const std::string& statements) {
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
@@ -174,14 +184,8 @@ TEST_CASE("databases gazette must refuse", "[integration][cli]") {
     std::string db = dir / "readonly.db";
     { gazette::db::open_database(db); }
     sql(db, "PRAGMA journal_mode = DELETE;");
-    std::optional<uid_t> as_user;
-    if (geteuid() == 0) {
-      // root writes anything: run the binary as nobody, who may read but not write.
-      as_user = 65534;
-      std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_all |
-                                                   std::filesystem::perms::others_read |
-                                                   std::filesystem::perms::others_exec);
-    }
+    // Others (nobody, when the tests run as root) may read it, not write it.
+    auto as_user = unprivileged_user(dir);
     std::filesystem::permissions(
         db, std::filesystem::perms::owner_read | std::filesystem::perms::others_read);
     expect_refused(db, "not readable and writable", as_user);
@@ -195,18 +199,12 @@ TEST_CASE("a database in a folder this user may not write is a one-line error",
   std::string db = dir / "locked/site.db";
   { gazette::db::open_database(db); }
   sql(db, "PRAGMA journal_mode = DELETE;");
-  std::optional<uid_t> as_user;
-  if (geteuid() == 0) {
-    // root writes anywhere: run the binary as nobody, who may write the file (0666) but
-    // not its folder.
-    as_user = 65534;
-    std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_all |
-                                                 std::filesystem::perms::others_read |
-                                                 std::filesystem::perms::others_exec);
-    std::filesystem::permissions(
-        db, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
-                std::filesystem::perms::others_read | std::filesystem::perms::others_write);
-  }
+  // Whoever runs it (nobody, when the tests run as root) may write the file, not its
+  // folder.
+  auto as_user = unprivileged_user(dir);
+  std::filesystem::permissions(
+      db, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+              std::filesystem::perms::others_read | std::filesystem::perms::others_write);
   std::filesystem::permissions(dir.path() / "locked", std::filesystem::perms::owner_read |
                                                           std::filesystem::perms::owner_exec |
                                                           std::filesystem::perms::others_read |
