@@ -87,9 +87,8 @@ void rebuild_all_related(Connection& c, const RelatedWeights& w,
 void rerank_all_related(Connection& c, const RelatedWeights& w);
 
 // For tests and `gazette check --deep`: "" when the postings (related_postings) hold
-// exactly one entry per
-// component of every stored vector, with its article's day and candidacy and a gate
-// floor no higher than its gate; otherwise what is wrong first.
+// exactly one entry per component of every stored vector, with its article's day and
+// candidacy and a gate floor no higher than its gate; otherwise what is wrong first.
 std::string check_related_postings(Connection& c);
 
 // One entry of an article's stored list with why it is there (for the admin edit page).
