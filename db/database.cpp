@@ -14,15 +14,13 @@ namespace gazette::db {
 
 namespace {
 
-// What a SQLite error means for this file, in words a user can act on.
+// What a SQLite error means for this file, in words a user can act on: describe(), with
+// what to do about the two a user can only fix from outside.
 std::string explain(const std::string& path, const Error& e) {
-  if (e.primary_code() == SQLITE_NOTADB) {
-    return path + ": not a SQLite database (is --db pointing at the right file?)";
-  }
-  if (e.primary_code() == SQLITE_CORRUPT) {
-    return path + ": the database file is corrupt (" + e.what() + "); restore it from a backup";
-  }
-  return path + ": " + describe(e);
+  std::string out = path + ": " + describe(e);
+  if (e.primary_code() == SQLITE_NOTADB) out += " (is --db pointing at the right file?)";
+  if (e.primary_code() == SQLITE_CORRUPT) out += "; restore it from a backup";
+  return out;
 }
 
 }  // namespace
