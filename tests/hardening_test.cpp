@@ -73,28 +73,16 @@ class Conn {
 
   // Everything the server sends until it closes the connection or `timeout` passes.
   std::string read_all(std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-    std::string out;
-    auto deadline = Clock::now() + timeout;
-    while (Clock::now() < deadline) {
-      if (!readable(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now())))
-        break;
-      char buf[65536];
-      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) {
-        closed_ = true;
-        break;
-      }
-      out.append(buf, static_cast<std::size_t>(n));
-    }
-    return out;
+    return read_until("", timeout);
   }
 
-  // Reads until `text` has arrived (or the server closes, or `timeout` passes).
+  // Reads until `text` has arrived (never, when it is empty), the server closes, or
+  // `timeout` passes.
   std::string read_until(const std::string& text,
                          std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
     std::string out;
     auto deadline = Clock::now() + timeout;
-    while (out.find(text) == std::string::npos && Clock::now() < deadline) {
+    while ((text.empty() || out.find(text) == std::string::npos) && Clock::now() < deadline) {
       if (!readable(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now())))
         break;
       char buf[65536];
