@@ -274,13 +274,13 @@ class GuardedStream : public httplib::Stream {
 
   // Waits until the client sends something, closes or `deadline` passes, or (when
   // `stop_aware`: between requests, not within one) the server stops.
-  Wait wait_for_data(Clock::time_point deadline, bool stop_aware = true) const {
+  Wait wait_for_data(Clock::time_point deadline, bool stop_aware = true) {
     if (pos_ < buf_.size()) return Wait::data;
     return wait_for_socket(deadline, stop_aware);
   }
 
   // The same, for bytes not yet received (whatever the buffer holds).
-  Wait wait_for_socket(Clock::time_point deadline, bool stop_aware = true) const {
+  Wait wait_for_socket(Clock::time_point deadline, bool stop_aware = true) {
     for (;;) {
       if (stop_aware && !running_()) return Wait::stopping;
       int left = remaining_ms(deadline);
@@ -386,7 +386,7 @@ class GuardedStream : public httplib::Stream {
   mutable std::optional<std::pair<std::string, int>> remote_;  // looked up on first use
   mutable std::optional<std::pair<std::string, int>> local_;
   // The last poll saw bytes to read that no recv has taken yet.
-  mutable bool readable_ = false;
+  bool readable_ = false;
   std::string buf_;
   std::size_t pos_ = 0;
   std::size_t head_left_ = 0;
