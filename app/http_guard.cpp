@@ -4,6 +4,7 @@
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
@@ -328,6 +329,45 @@ class GuardedStream : public httplib::Stream {
   }
 
   bool has_buffered() const { return pos_ < buf_.size(); }
+  // The head `verdict` found at the start of the buffer, and taking it (a request the
+  // guard answers itself: the library never reads it).
+  std::string_view head(const HeadVerdict& verdict) const {
+    return std::string_view(buf_).substr(pos_, verdict.head_size);
+  }
+  void take_head(const HeadVerdict& verdict) { pos_ += verdict.head_size; }
+
+  // Sends `first` then `second` whole, in one system call when the socket has room,
+  // waiting for room up to the write timeout at a time; false when the client is gone.
+  bool write_both(std::string_view first, std::string_view second) {
+    iovec parts[2] = {{const_cast<char*>(first.data()), first.size()},
+                      {const_cast<char*>(second.data()), second.size()}};
+    msghdr msg{};
+    msg.msg_iov = parts;
+    msg.msg_iovlen = second.empty() ? 1 : 2;
+    while (!dead_ && msg.msg_iovlen > 0) {
+      ssize_t n = ::sendmsg(sock_, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if ((errno == EAGAIN || errno == EWOULDBLOCK) &&
+            poll_socket(POLLOUT, limits_.write_timeout) > 0) {
+          continue;
+        }
+        dead_ = true;
+        break;
+      }
+      auto sent = static_cast<std::size_t>(n);
+      while (msg.msg_iovlen > 0 && sent >= msg.msg_iov->iov_len) {
+        sent -= msg.msg_iov->iov_len;
+        ++msg.msg_iov;
+        --msg.msg_iovlen;
+      }
+      if (msg.msg_iovlen > 0) {
+        msg.msg_iov->iov_base = static_cast<char*>(msg.msg_iov->iov_base) + sent;
+        msg.msg_iov->iov_len -= sent;
+      }
+    }
+    return !dead_;
+  }
   bool dead() const { return dead_; }
   // Writes `data` whole (a refusal's answer, within a short time) and kills the stream.
   void write_and_die(const std::string& data) {
@@ -395,7 +435,37 @@ class GuardedStream : public httplib::Stream {
   Clock::time_point body_deadline_ = Clock::time_point::max();
 };
 
+// ---- EarlyRequest ----
+
+std::optional<std::string_view> EarlyRequest::header(std::string_view name) const {
+  std::string_view rest = head.substr(std::min(head.find('\n'), head.size() - 1) + 1);
+  while (!rest.empty()) {
+    auto end = rest.find('\n');
+    if (end == std::string_view::npos) break;
+    std::string_view line = rest.substr(0, end);
+    rest.remove_prefix(end + 1);
+    // The library skips lines that do not end with CRLF; so does this.
+    if (!line.ends_with('\r')) continue;
+    line.remove_suffix(1);
+    auto colon = line.find(':');
+    if (colon == std::string_view::npos || !iequals(line.substr(0, colon), name)) {
+      continue;
+    }
+    return trim(line.substr(colon + 1));
+  }
+  return std::nullopt;
+}
+
 // ---- GuardedServer ----
+
+void GuardedServer::set_limits(const HttpLimits& limits) {
+  limits_ = limits;
+  auto idle = std::chrono::duration_cast<std::chrono::seconds>(limits.idle_timeout).count();
+  set_keep_alive_timeout(idle);
+  set_keep_alive_max_count(limits.max_requests_per_connection);
+  keep_alive_header_ = "Keep-Alive: timeout=" + std::to_string(idle) +
+                       ", max=" + std::to_string(limits.max_requests_per_connection) + "\r\n";
+}
 
 void GuardedServer::set_rejection_page(RejectionPage page, httplib::Headers headers) {
   rejection_page_ = std::move(page);
@@ -560,12 +630,19 @@ void GuardedServer::serve_connection(GuardedStream& strm) {
       send_rejection(strm, head.status, head);
       return;
     }
-    strm.begin_request(head);
-    t_answered = false;
     // cpp-httplib reads no body for GET and HEAD: one sent anyway would be parsed as the
     // next request, so the connection ends with this one.
     bool last = n + 1 == limits_.max_requests_per_connection || !running() ||
                 (head.has_body && !expects_body(head.method));
+    if (early_answer_) {
+      bool closing = false;
+      if (answer_early(strm, head, last, closing)) {
+        if (closing || strm.dead()) return;
+        continue;
+      }
+    }
+    strm.begin_request(head);
+    t_answered = false;
     strm.on_over_limit = [this, &strm, &head] { send_rejection(strm, 413, head); };
     bool closed = false;
     bool ok = process_request(strm, last, closed, [](httplib::Request& req) {
@@ -590,6 +667,48 @@ void GuardedServer::serve_connection(GuardedStream& strm) {
     });
     if (!ok || closed || last || strm.dead()) return;
   }
+}
+
+bool GuardedServer::answer_early(GuardedStream& strm, const HeadVerdict& verdict, bool last,
+                                 bool& closing) {
+  if (verdict.has_body || (verdict.method != "GET" && verdict.method != "HEAD")) return false;
+  EarlyRequest req;
+  req.method = verdict.method;
+  req.target = verdict.target;
+  req.head = strm.head(verdict);
+  // HTTP/1.1 only: the keep-alive rules of 1.0 are the library's to apply.
+  std::string_view line = req.head.substr(0, req.head.find('\n') + 1);
+  constexpr std::string_view kVersion = " HTTP/1.1\r\n";
+  if (line.size() != req.method.size() + 1 + req.target.size() + kVersion.size() ||
+      !line.ends_with(kVersion)) {
+    return false;
+  }
+  closing = last;
+  if (auto connection = req.header("Connection")) {
+    if (iequals(*connection, "close")) {
+      closing = true;
+    } else if (!iequals(*connection, "keep-alive")) {
+      return false;
+    }
+  }
+  EarlyResponse res;
+  if (!early_answer_(req, res)) return false;
+  strm.take_head(verdict);
+  res.head += closing ? std::string_view("Connection: close\r\n") : keep_alive_header_;
+  res.head += "\r\n";
+  bool head_only = req.method == "HEAD";
+  strm.write_both(res.head, head_only ? std::string_view() : res.body);
+
+  if (access_log_) {
+    std::string ip;
+    int port = 0;
+    strm.get_remote_ip_and_port(ip, port);
+    // The path as sent (the library logs it percent-decoded).
+    std::string_view path = req.target.substr(0, req.target.find('?'));
+    access_log_->info("{} {} {} {}B {} {}:{}", req.method, loggable(path), res.status,
+                      res.body.size(), res.log_note, ip, port);
+  }
+  return true;
 }
 
 void GuardedServer::send_rejection(GuardedStream& strm, int status, const HeadVerdict& head) {

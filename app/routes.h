@@ -11,6 +11,7 @@
 namespace gazette {
 
 struct App;
+class GuardedServer;
 
 // The headers every response carries (SPEC: HTTP behaviour), the guard's refusals too.
 httplib::Headers security_headers();
@@ -19,5 +20,15 @@ httplib::Headers security_headers();
 // handler, the default headers and the access logger (`access_log` may be null: no
 // access lines).
 void install_routes(httplib::Server& server, App& app, std::shared_ptr<spdlog::logger> access_log);
+
+}  // namespace gazette
+
+namespace gazette {
+
+// Lets the guard answer page-cache hits itself, before the library parses the request
+// (GuardedServer::set_early_answer): the same response send_page gives, the same
+// access line. Misses, and whatever the early path does not read exactly as the library
+// would, go through the routes as usual.
+void install_early_answers(GuardedServer& server, App& app);
 
 }  // namespace gazette

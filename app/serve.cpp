@@ -176,6 +176,7 @@ int run_serve(const Invocation& inv) {
     return 1;
   }
   install_routes(server, *app, access_log);
+  install_early_answers(server, *app);
   server.set_rejection_page(
       [&app](int status) {
         httplib::Request req;

@@ -75,9 +75,13 @@ ErrorText error_text(int status) {
 }  // namespace
 
 bool etag_matches_any(const httplib::Request& req, std::initializer_list<std::string_view> etags) {
-  if (!req.has_header("If-None-Match")) return false;
-  std::string header = req.get_header_value("If-None-Match");
-  std::string_view rest = header;
+  return req.has_header("If-None-Match") &&
+         etag_matches_any(req.get_header_value("If-None-Match"), etags);
+}
+
+bool etag_matches_any(std::string_view if_none_match,
+                      std::initializer_list<std::string_view> etags) {
+  std::string_view rest = if_none_match;
   while (!rest.empty()) {
     auto comma = rest.find(',');
     std::string_view item = rest.substr(0, comma);

@@ -28,6 +28,9 @@ void send_cached(httplib::Response& res, std::string body, const char* content_t
 
 // True when If-None-Match names any of `etags` (or is "*").
 bool etag_matches_any(const httplib::Request& req, std::initializer_list<std::string_view> etags);
+// The same for the header's value (a list of tags).
+bool etag_matches_any(std::string_view if_none_match,
+                      std::initializer_list<std::string_view> etags);
 
 // Percent-encodes a path segment (RFC 3986 unreserved characters stay).
 std::string url_encode_segment(std::string_view s);

@@ -1,7 +1,9 @@
 // The rendered-page cache (see page_cache.h).
 #include "handlers/page_cache.h"
 
+#include <algorithm>
 #include <functional>
+#include <iterator>
 
 #include "handlers/http.h"
 
@@ -58,8 +60,48 @@ std::string CachedPage::etag(Encoding e) const {
   return tag;
 }
 
-bool CachedPage::matches(const httplib::Request& req) const {
-  return etag_matches_any(req, {etag_, etag(Encoding::gzip), etag(Encoding::brotli)});
+CachedPage::Choice CachedPage::choose(std::string_view accept_encoding,
+                                      std::optional<std::string_view> if_none_match) const {
+  Choice choice;
+  Encoding wanted =
+      is_compressible(content_type_) ? choose_encoding(accept_encoding) : Encoding::identity;
+  choice.body = &encoded(wanted, choice.used);
+  choice.not_modified =
+      if_none_match &&
+      etag_matches_any(*if_none_match, {etag_, etag(Encoding::gzip), etag(Encoding::brotli)});
+  return choice;
+}
+
+std::string CachedPage::response_head(const Choice& choice, std::string_view extra) const {
+  std::string head;
+  head.reserve(384 + extra.size());
+  head += choice.not_modified ? "HTTP/1.1 304 Not Modified\r\n" : "HTTP/1.1 200 OK\r\n";
+  head += "Cache-Control: ";
+  head += cache_control_;
+  head += "\r\n";
+  if (!choice.not_modified) {
+    if (choice.used != Encoding::identity) {
+      head += "Content-Encoding: ";
+      head += encoding_token(choice.used);
+      head += "\r\n";
+    }
+    head += "Content-Length: ";
+    head += std::to_string(choice.body->size());
+    head += "\r\nContent-Type: ";
+    head += content_type_;
+    head += "\r\n";
+  }
+  head += "ETag: ";
+  head += etag(choice.used);
+  head += "\r\n";
+  if (!last_modified_.empty()) {
+    head += "Last-Modified: ";
+    head += last_modified_;
+    head += "\r\n";
+  }
+  if (is_compressible(content_type_)) head += "Vary: Accept-Encoding\r\n";
+  head += extra;
+  return head;
 }
 
 std::size_t CachedPage::cost() const {
@@ -71,27 +113,29 @@ std::size_t CachedPage::cost() const {
 
 void send_page(const httplib::Request& req, httplib::Response& res,
                std::shared_ptr<const CachedPage> page) {
-  Encoding wanted = Encoding::identity;
-  if (is_compressible(page->content_type())) {
-    res.set_header("Vary", "Accept-Encoding");
-    wanted = choose_encoding(req.get_header_value("Accept-Encoding"));
+  std::optional<std::string_view> if_none_match;
+  std::string if_none_match_value;
+  if (req.has_header("If-None-Match")) {
+    if_none_match_value = req.get_header_value("If-None-Match");
+    if_none_match = if_none_match_value;
   }
+  auto choice = page->choose(req.get_header_value("Accept-Encoding"), if_none_match);
+  if (is_compressible(page->content_type())) res.set_header("Vary", "Accept-Encoding");
   res.set_header("Cache-Control", page->cache_control());
   if (!page->last_modified().empty()) res.set_header("Last-Modified", page->last_modified());
-  if (page->matches(req)) {
-    // The tag of the coding this client would get, so a cache in front keeps the right one.
-    Encoding used = Encoding::identity;
-    page->encoded(wanted, used);
-    res.set_header("ETag", page->etag(used));
+  // The tag of the coding this client gets (a 304 too), so a cache in front keeps the
+  // right one.
+  res.set_header("ETag", page->etag(choice.used));
+  if (choice.not_modified) {
     res.status = 304;
     return;
   }
-  Encoding used = Encoding::identity;
-  const std::string& body = page->encoded(wanted, used);
-  res.set_header("ETag", page->etag(used));
-  if (used != Encoding::identity) res.set_header("Content-Encoding", encoding_token(used));
+  if (choice.used != Encoding::identity) {
+    res.set_header("Content-Encoding", encoding_token(choice.used));
+  }
   res.status = 200;
   const std::string& type = page->content_type();
+  const std::string& body = *choice.body;
   provide(res, type, body, std::move(page));
 }
 
@@ -112,21 +156,76 @@ void send_body_encoded(const httplib::Request& req, httplib::Response& res) {
   provide(res, type, data, std::move(body));
 }
 
-std::string cache_key(const httplib::Request& req) {
-  // The path and each value go in with their lengths, so that neither can imitate a
-  // parameter: the path is decoded, so /search%1Fq=1:a would otherwise be /search?q=a.
-  std::string key = std::to_string(req.path.size());
-  key += ':';
-  key += req.path;
-  for (const char* name : {"page", "q"}) {
-    if (!req.has_param(name)) continue;
-    std::string value = req.get_param_value(name);
+namespace {
+
+// The parameters the handlers read, in the order they go into a key.
+constexpr std::string_view kKeyParams[] = {"page", "q"};
+
+// The path and each value go in with their lengths, so that neither can imitate a
+// parameter: the path is decoded, so /search%1Fq=1:a would otherwise be /search?q=a.
+void append_key_part(std::string& key, std::string_view name, std::string_view value) {
+  if (!name.empty()) {
     key += '\x1f';
     key += name;
     key += '=';
-    key += std::to_string(value.size());
-    key += ':';
-    key += value;
+  }
+  key += std::to_string(value.size());
+  key += ':';
+  key += value;
+}
+
+}  // namespace
+
+std::string cache_key(const httplib::Request& req) {
+  std::string key;
+  append_key_part(key, {}, req.path);
+  for (std::string_view name : kKeyParams) {
+    std::string n(name);
+    if (req.has_param(n)) append_key_part(key, name, req.get_param_value(n));
+  }
+  return key;
+}
+
+std::optional<std::string> cache_key_of_target(std::string_view target) {
+  // Beyond this, the library percent-decodes, turns '+' into spaces in the query, and
+  // splits the query at '&' and each parameter at its '='s; anything that would make
+  // those steps do more than that is left to it.
+  if (!target.starts_with('/')) return std::nullopt;
+  for (char c : target) {
+    if (c == '%' || c == '#' || static_cast<unsigned char>(c) <= ' ' || c == 0x7f) {
+      return std::nullopt;
+    }
+  }
+  auto question = target.find('?');
+  std::string_view path = target.substr(0, question);
+  std::optional<std::string> values[std::size(kKeyParams)];
+  if (question != std::string_view::npos) {
+    std::string_view query = target.substr(question + 1);
+    if (query.empty() || query.find('?') != std::string_view::npos) return std::nullopt;
+    while (true) {
+      auto amp = query.find('&');
+      std::string_view param = query.substr(0, amp);
+      auto eq = param.find('=');
+      if (param.empty() || eq == 0 ||
+          (eq != std::string_view::npos && param.find('=', eq + 1) != std::string_view::npos)) {
+        return std::nullopt;
+      }
+      std::string_view name = param.substr(0, eq);
+      for (std::size_t i = 0; i < std::size(kKeyParams); ++i) {
+        if (name != kKeyParams[i]) continue;
+        if (values[i]) return std::nullopt;  // which one the library takes is its business
+        std::string value(eq == std::string_view::npos ? std::string_view() : param.substr(eq + 1));
+        std::replace(value.begin(), value.end(), '+', ' ');
+        values[i] = std::move(value);
+      }
+      if (amp == std::string_view::npos) break;
+      query.remove_prefix(amp + 1);
+    }
+  }
+  std::string key;
+  append_key_part(key, {}, path);
+  for (std::size_t i = 0; i < std::size(kKeyParams); ++i) {
+    if (values[i]) append_key_part(key, kKeyParams[i], *values[i]);
   }
   return key;
 }
@@ -149,8 +248,8 @@ bool PageCache::Shard::advance_to(std::uint64_t g) {
   return true;
 }
 
-std::shared_ptr<const CachedPage> PageCache::find(const std::string& key,
-                                                  std::uint64_t generation) {
+std::shared_ptr<const CachedPage> PageCache::find(const std::string& key, std::uint64_t generation,
+                                                  bool count_miss) {
   if (budget_ == 0) return nullptr;
   Shard& s = shard_for(key);
   {
@@ -163,7 +262,7 @@ std::shared_ptr<const CachedPage> PageCache::find(const std::string& key,
       }
     }
   }
-  misses_.fetch_add(1, std::memory_order_relaxed);
+  if (count_miss) misses_.fetch_add(1, std::memory_order_relaxed);
   return nullptr;
 }
 

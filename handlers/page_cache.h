@@ -19,7 +19,9 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "handlers/compression.h"
@@ -41,12 +43,25 @@ class CachedPage {
   // falls back to identity when the coding would not make it smaller. `used` says which.
   const std::string& encoded(Encoding e, Encoding& used) const;
 
+  // What a client gets: 304 when its If-None-Match names any coding of the body (or
+  // "*"), else the body in the best coding its Accept-Encoding takes.
+  struct Choice {
+    bool not_modified = false;
+    Encoding used = Encoding::identity;  // also for a 304: its ETag is that coding's
+    const std::string* body = nullptr;   // for a 200
+  };
+  Choice choose(std::string_view accept_encoding,
+                std::optional<std::string_view> if_none_match) const;
+
+  // The status line and headers send_page gives `choice`, then `extra` (lines, each
+  // with its CRLF), without the blank line that ends a head: for answers sent without
+  // the library (GuardedServer's early answers). A 304 has no Content-Length (RFC 9110
+  // 8.6: it would have to be the 200's).
+  std::string response_head(const Choice& choice, std::string_view extra) const;
+
   // The strong ETag of the body in coding `e`. Each coding is its own representation,
   // so each has its own tag ("abc", "abc-gz", "abc-br"), as a cache in front needs.
   std::string etag(Encoding e) const;
-  // True when If-None-Match names any coding of this body (or "*").
-  bool matches(const httplib::Request& req) const;
-
   // What the entry costs the cache's budget.
   std::size_t cost() const;
 
@@ -76,14 +91,22 @@ void send_body_encoded(const httplib::Request& req, httplib::Response& res);
 // of the key. Handlers must read no other parameter, or it must be added here.
 std::string cache_key(const httplib::Request& req);
 
+// The same key from a request target as sent, for answering before cpp-httplib parses
+// the request: nullopt for any target whose parsing this does not repeat exactly (a
+// percent-escape, an empty or doubled parameter, a second '=' or '?', a control
+// character), which the library's path then serves as usual.
+std::optional<std::string> cache_key_of_target(std::string_view target);
+
 // A byte-bounded LRU of pages, in shards so that threads rarely wait for one another.
 // Thread-safe. A budget of 0 turns it off (find misses, insert drops).
 class PageCache {
  public:
   explicit PageCache(std::size_t budget_bytes);
 
-  // The page under `key` rendered at `generation`, or null.
-  std::shared_ptr<const CachedPage> find(const std::string& key, std::uint64_t generation);
+  // The page under `key` rendered at `generation`, or null. A miss counts in stats()
+  // only when `count_miss` (a lookup that a second one will follow passes false).
+  std::shared_ptr<const CachedPage> find(const std::string& key, std::uint64_t generation,
+                                         bool count_miss = true);
   // Keeps `page`, rendered at `generation`, under `key` (dropped when the content has
   // already moved on, or when it is larger than a shard's budget allows).
   void insert(const std::string& key, std::shared_ptr<const CachedPage> page,

@@ -42,8 +42,7 @@ std::string RawResponse::header(const std::string& name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
-RawResponse raw_request(int port, const std::string& method, const std::string& path,
-                        const std::vector<std::pair<std::string, std::string>>& headers) {
+std::vector<RawResponse> raw_exchange(int port, const std::vector<std::string>& requests) {
   Socket s;
   s.fd = socket(AF_INET, SOCK_STREAM, 0);
   if (s.fd < 0) throw std::runtime_error("socket failed");
@@ -54,18 +53,15 @@ RawResponse raw_request(int port, const std::string& method, const std::string& 
   if (connect(s.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     throw std::runtime_error("cannot connect to port " + std::to_string(port));
   }
-  std::string request = method + " " + path +
-                        " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-                        "\r\nConnection: close\r\n";
-  for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
-  request += "\r\n";
-  for (std::size_t sent = 0; sent < request.size();) {
-    ssize_t n = send(s.fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+  std::string bytes;
+  for (const auto& request : requests) bytes += request;
+  for (std::size_t sent = 0; sent < bytes.size();) {
+    ssize_t n = send(s.fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) throw std::runtime_error("send failed");
     sent += static_cast<std::size_t>(n);
   }
 
-  // Everything until the server closes (Connection: close), or 30 s of silence.
+  // Everything until the server closes, or 30 s of silence.
   std::string data;
   for (;;) {
     pollfd p{s.fd, POLLIN, 0};
@@ -77,26 +73,51 @@ RawResponse raw_request(int port, const std::string& method, const std::string& 
     data.append(buf, static_cast<std::size_t>(n));
   }
 
-  auto end = data.find("\r\n\r\n");
-  if (end == std::string::npos || !data.starts_with("HTTP/1.1 ")) {
-    throw std::runtime_error("not an HTTP/1.1 response: " + data.substr(0, 200));
+  std::vector<RawResponse> responses;
+  std::size_t pos = 0;
+  for (std::size_t i = 0; i < requests.size() && pos < data.size(); ++i) {
+    auto end = data.find("\r\n\r\n", pos);
+    if (end == std::string::npos || data.compare(pos, 9, "HTTP/1.1 ") != 0) {
+      throw std::runtime_error("not an HTTP/1.1 response: " + data.substr(pos, 200));
+    }
+    RawResponse r;
+    r.status = std::stoi(data.substr(pos + 9, 3));
+    std::size_t line_start = data.find("\r\n", pos) + 2;
+    while (line_start < end) {
+      std::size_t eol = data.find("\r\n", line_start);
+      std::string line = data.substr(line_start, eol - line_start);
+      line_start = eol + 2;
+      auto colon = line.find(':');
+      if (colon == std::string::npos) throw std::runtime_error("bad header line: " + line);
+      std::string value = line.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      while (!value.empty() && value.back() == ' ') value.pop_back();
+      r.headers.emplace(line.substr(0, colon), value);
+    }
+    pos = end + 4;
+    // The last response's body is whatever follows; an earlier one's is as long as its
+    // Content-Length says (none after a HEAD).
+    if (i + 1 == requests.size()) {
+      r.body = data.substr(pos);
+    } else if (!requests[i].starts_with("HEAD ") && r.has("Content-Length")) {
+      r.body = data.substr(pos, std::stoul(r.header("Content-Length")));
+    }
+    pos += r.body.size();
+    responses.push_back(std::move(r));
   }
-  RawResponse r;
-  r.status = std::stoi(data.substr(9, 3));
-  std::size_t pos = data.find("\r\n") + 2;
-  while (pos < end) {
-    std::size_t eol = data.find("\r\n", pos);
-    std::string line = data.substr(pos, eol - pos);
-    pos = eol + 2;
-    auto colon = line.find(':');
-    if (colon == std::string::npos) throw std::runtime_error("bad header line: " + line);
-    std::string value = line.substr(colon + 1);
-    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-    while (!value.empty() && value.back() == ' ') value.pop_back();
-    r.headers.emplace(line.substr(0, colon), value);
-  }
-  r.body = data.substr(end + 4);
-  return r;
+  return responses;
+}
+
+RawResponse raw_request(int port, const std::string& method, const std::string& path,
+                        const std::vector<std::pair<std::string, std::string>>& headers) {
+  std::string request = method + " " + path +
+                        " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                        "\r\nConnection: close\r\n";
+  for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
+  request += "\r\n";
+  auto responses = raw_exchange(port, {request});
+  if (responses.empty()) throw std::runtime_error("no response");
+  return responses.front();
 }
 
 std::optional<std::string> gunzip(const std::string& data) {

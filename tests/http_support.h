@@ -32,6 +32,11 @@ struct RawResponse {
 RawResponse raw_request(int port, const std::string& method, const std::string& path,
                         const std::vector<std::pair<std::string, std::string>>& headers = {});
 
+// Sends `requests` (each whole, as bytes) back to back on one connection, then reads
+// until the server closes it: the responses, in order (fewer when it closed early).
+// The requests decide the connection's end (the last one with Connection: close).
+std::vector<RawResponse> raw_exchange(int port, const std::vector<std::string>& requests);
+
 // `data` decoded as one complete gzip stream; nullopt when it is not one.
 std::optional<std::string> gunzip(const std::string& data);
 // `data` decoded as one complete brotli stream; nullopt when it is not one.

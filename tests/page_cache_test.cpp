@@ -14,12 +14,14 @@
 #include <functional>
 #include <memory>
 #include <regex>
+#include <set>
 
 #include "tests/http_support.h"
 #include "tests/process_support.h"
 
 using gazette::test::decode_body;
 using gazette::test::poll_until;
+using gazette::test::raw_exchange;
 using gazette::test::RawResponse;
 using gazette::test::run_gazette;
 using gazette::test::ServerProcess;
@@ -498,4 +500,131 @@ TEST_CASE("a scheduled article appears when its time comes", "[integration][page
     RawResponse again = site.get("/");
     return cache_hit(again) && again.body == listing.body;
   }));
+}
+
+namespace {
+
+// A request as bytes. The guard answers cache hits itself for HTTP/1.1 only, so the same
+// request in HTTP/1.0 shows what the library's path sends.
+std::string request_bytes(const std::string& method, const std::string& target,
+                          const Headers& headers = {}, const std::string& version = "HTTP/1.1",
+                          bool close = false) {
+  std::string r = method + " " + target + " " + version + "\r\nHost: 127.0.0.1\r\n";
+  for (const auto& [name, value] : headers) r += name + ": " + value + "\r\n";
+  if (close) r += "Connection: close\r\n";
+  return r + "\r\n";
+}
+
+}  // namespace
+
+TEST_CASE("cache hits answered before the library are the library's answers",
+          "[integration][page_cache]") {
+  Site site;
+  int port = site.server().port();
+  for (const char* path :
+       {"/", "/articles/alpha", "/tags/news", "/feed.xml", "/search?q=story", "/?utm_source=x"}) {
+    REQUIRE(site.get(path).status == 200);  // rendered and kept
+    for (std::string accept : {"", "gzip", "br"}) {
+      Headers headers;
+      if (!accept.empty()) headers.emplace_back("Accept-Encoding", accept);
+      std::string tag = site.get(path, headers).header("ETag");
+      for (bool conditional : {false, true}) {
+        Headers h = headers;
+        if (conditional) h.emplace_back("If-None-Match", tag);
+        for (std::string method : {"GET", "HEAD"}) {
+          INFO(method << " " << path << " Accept-Encoding: " << accept
+                      << (conditional ? " If-None-Match" : ""));
+          auto library = raw_exchange(port, {request_bytes(method, path, h, "HTTP/1.0", true)});
+          auto early = raw_exchange(port, {request_bytes(method, path, h, "HTTP/1.1", true)});
+          REQUIRE(library.size() == 1);
+          REQUIRE(early.size() == 1);
+          const RawResponse& a = library.front();
+          const RawResponse& b = early.front();
+          CHECK(b.status == (conditional ? 304 : 200));
+          CHECK(a.status == b.status);
+          CHECK(a.body == b.body);
+          CHECK(cache_hit(a));
+          CHECK(cache_hit(b));
+          // Every header but the timing, the connection's and two of the library's quirks:
+          // Content-Length: 0 on a 304 (RFC 9110 wants the 200's length or none) and
+          // Accept-Ranges on a HEAD (ranges are ignored). Their absence marks the early path.
+          std::set<std::string> ignored = {"server-timing", "connection", "keep-alive",
+                                           "accept-ranges"};
+          if (b.status == 304) {
+            CHECK_FALSE(b.has("Content-Length"));
+            ignored.insert("content-length");
+          }
+          if (method == "HEAD") CHECK_FALSE(b.has("Accept-Ranges"));
+          std::set<std::string> names;
+          for (const auto* r : {&a, &b}) {
+            for (const auto& [name, value] : r->headers) {
+              std::string lower = name;
+              for (auto& ch : lower) ch = static_cast<char>(std::tolower(ch));
+              if (!ignored.count(lower)) names.insert(name);
+            }
+          }
+          for (const auto& name : names) {
+            INFO(name);
+            CHECK(a.header(name) == b.header(name));
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("early answers and the library's share a keep-alive connection",
+          "[integration][page_cache]") {
+  Site site;
+  RawResponse alpha = site.get("/articles/alpha");
+  REQUIRE(alpha.status == 200);
+  REQUIRE(site.get("/tags/news").status == 200);
+  int port = site.server().port();
+  // Pipelined in one write: hits (early), a miss and a percent-escaped target (the
+  // library's), a 304, a HEAD; the last one closes.
+  auto responses = raw_exchange(
+      port, {request_bytes("GET", "/articles/alpha"), request_bytes("GET", "/articles/beta"),
+             request_bytes("GET", "/articles/alpha", {{"If-None-Match", alpha.header("ETag")}}),
+             request_bytes("GET", "/articles/%61lpha"), request_bytes("HEAD", "/articles/alpha"),
+             request_bytes("GET", "/tags/news", {}, "HTTP/1.1", true)});
+  REQUIRE(responses.size() == 6);
+  CHECK(responses[0].status == 200);
+  CHECK(responses[0].body == alpha.body);
+  CHECK(responses[0].header("Keep-Alive").starts_with("timeout="));
+  CHECK(responses[1].status == 200);
+  CHECK(cache_miss(responses[1]));
+  CHECK(contains(responses[1].body, "Beta story"));
+  CHECK(responses[2].status == 304);
+  CHECK(responses[2].body.empty());
+  CHECK(responses[3].status == 200);
+  CHECK(responses[3].body == alpha.body);
+  CHECK(responses[4].status == 200);
+  CHECK(responses[4].body.empty());
+  CHECK(responses[4].header("Content-Length") == std::to_string(alpha.body.size()));
+  CHECK(responses[5].status == 200);
+  CHECK(responses[5].header("Connection") == "close");
+  CHECK(contains(responses[5].body, "Gamma story"));
+
+  SECTION("Connection: close on an early answer ends the connection") {
+    auto closed = raw_exchange(port, {request_bytes("GET", "/articles/alpha", {}, "HTTP/1.1", true),
+                                      request_bytes("GET", "/articles/alpha")});
+    REQUIRE(closed.size() == 1);
+    CHECK(closed[0].status == 200);
+    CHECK(closed[0].header("Connection") == "close");
+    CHECK(closed[0].body == alpha.body);
+  }
+}
+
+TEST_CASE("an early answer writes its access line", "[integration][page_cache]") {
+  Site site;
+  REQUIRE(site.get("/articles/alpha").status == 200);  // the miss, logged by the library
+  REQUIRE(site.server().wait_for_log("GET /articles/alpha 200 "));
+  CHECK_FALSE(std::regex_search(site.server().log(), std::regex("GET /articles/alpha .* hit")));
+  RawResponse hit = site.get("/articles/alpha?utm_source=x", {{"Accept-Encoding", "gzip"}});
+  CHECK(cache_hit(hit));
+  CHECK(site.server().wait_for_log("GET /articles/alpha 200 " + std::to_string(hit.body.size()) +
+                                   "B "));
+  CHECK(std::regex_search(site.server().log(),
+                          std::regex("access GET /articles/alpha 200 \\d+B [0-9.]+ms hit "
+                                     "127\\.0\\.0\\.1:\\d+\\n")));
 }
