@@ -35,6 +35,8 @@ thread_local bool t_refused = false;
 
 // How often a thread waiting on a quiet client looks whether the server is stopping.
 constexpr std::chrono::milliseconds kStopCheck{200};
+// Library writes up to this size are gathered and sent together (GuardedStream::write).
+constexpr std::size_t kCoalesceBytes = 32 * 1024;
 // How much a rejected request's answer may wait for the client to take it.
 constexpr std::chrono::milliseconds kRejectionWriteTimeout{1000};
 
@@ -216,6 +218,8 @@ class GuardedStream : public httplib::Stream {
       : sock_(sock), limits_(limits), running_(std::move(running)) {}
 
   bool is_readable() const override {
+    // Not const in truth: a client may wait for what write() kept back (100 Continue).
+    if (!const_cast<GuardedStream*>(this)->flush()) return false;
     return pos_ < buf_.size() || poll_socket(POLLIN, limits_.read_timeout) > 0;
   }
   // write() waits for room itself, with the write timeout: a poll here as well would be
@@ -225,6 +229,7 @@ class GuardedStream : public httplib::Stream {
   ssize_t read(char* ptr, std::size_t size) override {
     if (dead_) return -1;
     if (pos_ == buf_.size()) {
+      if (!flush()) return -1;
       buf_.clear();
       pos_ = 0;
       auto deadline = std::min(Clock::now() + limits_.read_timeout, body_deadline_);
@@ -245,15 +250,26 @@ class GuardedStream : public httplib::Stream {
     return static_cast<ssize_t>(n);
   }
 
-  // Sends at once when the socket has room (it nearly always has), else waits for room
-  // up to the write timeout.
+  // The library writes a response's head and its body separately: each would be a
+  // system call and a TCP segment of its own. Small writes wait in `pending_` for the
+  // next write, a read or the end of the request (flush()); a write that would overflow
+  // it goes out with it in one call.
   ssize_t write(const char* ptr, std::size_t size) override {
     if (dead_) return -1;
-    for (;;) {
-      ssize_t n = ::send(sock_, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) return n;
-      if (poll_socket(POLLOUT, limits_.write_timeout) <= 0) return -1;
+    if (pending_.size() + size <= kCoalesceBytes) {
+      pending_.append(ptr, size);
+    } else {
+      if (!write_both(pending_, std::string_view(ptr, size))) return -1;
+      pending_.clear();
     }
+    return static_cast<ssize_t>(size);
+  }
+  // Sends what write() kept back; false when the client is gone.
+  bool flush() {
+    if (pending_.empty()) return !dead_;
+    bool ok = write_both(pending_, {});
+    pending_.clear();
+    return ok;
   }
 
   // The library asks for both addresses on every request; they are the connection's,
@@ -371,6 +387,7 @@ class GuardedStream : public httplib::Stream {
   bool dead() const { return dead_; }
   // Writes `data` whole (a refusal's answer, within a short time) and kills the stream.
   void write_and_die(const std::string& data) {
+    flush();
     auto deadline = Clock::now() + kRejectionWriteTimeout;
     std::size_t done = 0;
     while (done < data.size() &&
@@ -428,6 +445,7 @@ class GuardedStream : public httplib::Stream {
   // The last poll saw bytes to read that no recv has taken yet.
   bool readable_ = false;
   std::string buf_;
+  std::string pending_;  // written by the library, not sent yet
   std::size_t pos_ = 0;
   std::size_t head_left_ = 0;
   std::size_t body_bytes_ = 0;
@@ -665,7 +683,7 @@ void GuardedServer::serve_connection(GuardedStream& strm) {
         }
       }
     });
-    if (!ok || closed || last || strm.dead()) return;
+    if (!strm.flush() || !ok || closed || last) return;
   }
 }
 

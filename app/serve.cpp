@@ -84,6 +84,7 @@ int run_serve(const Invocation& inv) {
   // of threads rendering and freeing 20-50 KiB pages, the arenas fragment apart (about 10
   // MiB more resident at 10,000 articles). Two per core is enough to avoid contention.
   mallopt(M_ARENA_MAX, 2 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  db::disable_memory_statistics();
   // Signals go to one thread that waits for them: mask them before any thread starts.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);

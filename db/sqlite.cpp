@@ -1,6 +1,9 @@
 // Implementation of the RAII SQLite types (see sqlite.h).
 #include "db/sqlite.h"
 
+#include <cstring>
+#include <functional>
+
 namespace gazette::db {
 
 namespace {
@@ -93,6 +96,10 @@ std::string_view Statement::blob_view(int column) const {
   return {p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
 }
 
+void disable_memory_statistics() {
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 Connection::Connection(const std::string& path, OpenMode mode) : path_(path) {
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   switch (mode) {
@@ -134,6 +141,16 @@ void Connection::exec(std::string_view sql) {
   }
 }
 
+std::size_t Connection::SqlTextHash::operator()(const std::string& sql) const {
+  constexpr std::size_t kEnd = 24;
+  std::string_view text = sql;
+  if (text.size() <= 2 * kEnd) return std::hash<std::string_view>{}(text);
+  char ends[2 * kEnd];
+  std::memcpy(ends, text.data(), kEnd);
+  std::memcpy(ends + kEnd, text.data() + text.size() - kEnd, kEnd);
+  return std::hash<std::string_view>{}(std::string_view(ends, sizeof ends)) ^ text.size();
+}
+
 Statement& Connection::cached(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) return *it->second;
@@ -147,14 +164,24 @@ std::optional<std::int64_t> Connection::query_int(std::string_view sql) {
   return s.int64(0);
 }
 
+namespace {
+const std::string kBegin = "BEGIN";
+const std::string kRollback = "ROLLBACK";
+}  // namespace
+
 ReadTransaction::ReadTransaction(Connection& c) : c_(c) {
-  c_.exec("BEGIN");
+  StatementUse begin(c_.cached(kBegin));
+  begin->run();
 }
 
 ReadTransaction::~ReadTransaction() {
   // Nothing was written, so there is nothing to keep: ending it either way is the same,
   // and an error here (the transaction already ended) changes nothing.
-  if (!sqlite3_get_autocommit(c_.handle())) {
+  if (sqlite3_get_autocommit(c_.handle())) return;
+  try {
+    StatementUse rollback(c_.cached(kRollback));
+    rollback->run();
+  } catch (const std::exception&) {
     sqlite3_exec(c_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
   }
 }

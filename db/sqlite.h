@@ -29,6 +29,12 @@ class Error : public std::runtime_error {
 
 class Connection;
 
+// Turns SQLite's memory statistics off for the process. They are on by default, and then
+// every SQLite allocation takes one global mutex, on which threads rendering pages at
+// once queue; Gazette never reads them. Must come before the first connection opens
+// (afterwards SQLite refuses the change and this does nothing).
+void disable_memory_statistics();
+
 // A prepared statement. Compiled in its constructor, finalized in its destructor;
 // movable, not copyable, never shared between threads (it belongs to one Connection).
 // Parameters are 1-based as in SQLite; columns 0-based.
@@ -134,7 +140,13 @@ class Connection {
  private:
   std::string path_;
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  // Hashes an SQL text by its length and its two ends, where one connection's
+  // statements differ: hashing texts of hundreds of bytes whole, on every query, cost
+  // more than some of the queries. Equal hashes are told apart by the full text.
+  struct SqlTextHash {
+    std::size_t operator()(const std::string& sql) const;
+  };
+  std::unordered_map<std::string, std::unique_ptr<Statement>, SqlTextHash> cache_;
 };
 
 // A read snapshot: every query from the first one to the destructor sees the database
@@ -143,6 +155,8 @@ class Connection {
 // then never mixes two states of the site.
 class ReadTransaction {
  public:
+  // BEGIN and its ROLLBACK are statements cached on the connection: parsing them anew
+  // took longer than an article page's own queries.
   explicit ReadTransaction(Connection& c);
   ReadTransaction(const ReadTransaction&) = delete;
   ReadTransaction& operator=(const ReadTransaction&) = delete;

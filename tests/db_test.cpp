@@ -268,3 +268,19 @@ TEST_CASE("related lists: pins first, shared tags, never self or drafts", "[db][
     CHECK(related_slugs(*c, "a") == std::vector<std::string>{"pinned", "b", "c"});
   }
 }
+
+TEST_CASE("cached statements: texts alike at both ends are still told apart", "[db]") {
+  auto db = memory_db();
+  // The same length, the same first and last 24 characters: the same cache hash.
+  std::string pad = "                                   ";
+  std::string one = "SELECT 'same beginning!', 1 AS value" + pad + ", 'and the same end here!'";
+  std::string two = "SELECT 'same beginning!', 2 AS value" + pad + ", 'and the same end here!'";
+  REQUIRE(one.size() == two.size());
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& [sql, expected] : {std::pair{one, 1}, std::pair{two, 2}}) {
+      db::StatementUse s(db->cached(sql));
+      REQUIRE(s->step());
+      CHECK(s->integer(1) == expected);
+    }
+  }
+}

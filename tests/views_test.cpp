@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "tests/process_support.h"
@@ -153,4 +154,26 @@ TEST_CASE("assets get content-hashed URLs", "[views][assets]") {
   CHECK(a->content_type == "text/css; charset=utf-8");
   CHECK(css.find(gazette::content_hash(a->body, 12)) != std::string::npos);
   CHECK(assets.find("/static/style.css") == nullptr);
+}
+
+TEST_CASE("content_hash: 16 hex digits that change with every byte", "[views]") {
+  std::string text(40, 'a');
+  std::set<std::string> seen;
+  // Every length from 0 to 40 (the tail of 0-7 bytes after the 8-byte steps included),
+  // and every one-byte change of the longest.
+  for (std::size_t n = 0; n <= text.size(); ++n) {
+    std::string h = gazette::content_hash(std::string_view(text).substr(0, n));
+    CHECK(h.size() == 16);
+    CHECK(h.find_first_not_of("0123456789abcdef") == std::string::npos);
+    CHECK(h == gazette::content_hash(text.substr(0, n)));  // stable
+    seen.insert(h);
+  }
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    std::string changed = text;
+    changed[i] = 'b';
+    seen.insert(gazette::content_hash(changed));
+  }
+  CHECK(seen.size() == 41 + 40);
+  CHECK(gazette::content_hash("abc", 12) == gazette::content_hash("abc").substr(0, 12));
+  CHECK(gazette::content_hash("abc", 64).size() == 16);
 }

@@ -33,8 +33,8 @@ class Assets {
   std::unordered_map<std::string, std::string> url_by_name_;
 };
 
-// A short, stable hex digest of `data` (BLAKE2b via libsodium), for content-hashed names
-// and strong ETags.
+// A short, stable hex digest of `data` (64 bits, MurmurHash64A: fast, not
+// cryptographic), for content-hashed names and strong ETags. At most 16 hex digits.
 std::string content_hash(std::string_view data, std::size_t hex_chars = 16);
 
 }  // namespace gazette
