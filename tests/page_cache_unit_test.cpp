@@ -374,3 +374,19 @@ TEST_CASE("cache_key_of_target: the key cache_key makes of the library's parse, 
     }
   }
 }
+
+TEST_CASE("CachedPage: what it keeps is what cost() charges", "[http][page_cache]") {
+  // A render's output buffer is reserved larger than most pages.
+  std::string rendered;
+  rendered.reserve(32 * kKiB);
+  rendered = text_body(13 * kKiB);
+  auto page = make_page(std::move(rendered));
+  CHECK(page->body().capacity() < 14 * kKiB);
+  Encoding used = Encoding::identity;
+  for (Encoding e : {Encoding::gzip, Encoding::brotli}) {
+    const std::string& z = page->encoded(e, used);
+    REQUIRE(used == e);
+    CHECK(z.capacity() <= z.size() + 64);
+  }
+  CHECK(page->cost() >= page->body().capacity());
+}
