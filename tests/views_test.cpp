@@ -30,7 +30,7 @@ TEST_CASE("the embedded templates load and escape what they are given", "[views]
   CHECK(html.find("{{") == std::string::npos);               // every partial was inlined
 }
 
-TEST_CASE("rendering is safe from several threads at once", "[views]") {
+TEST_CASE("rendering is safe from several threads at once", "[views][concurrency]") {
   Views views(std::nullopt);
   std::vector<std::thread> threads;
   std::atomic<int> ok{0};
@@ -50,7 +50,7 @@ TEST_CASE("rendering is safe from several threads at once", "[views]") {
 }
 
 TEST_CASE("Views renders exactly what kainjow renders from the same text", "[views]") {
-  // Views renders per-thread copies through its own lookup context; kainjow's own
+  // Views renders copies of the parsed text through its own lookup context; kainjow's own
   // render() of the inlined text is the reference.
   gazette::test::TempDir dir;
   std::filesystem::create_directories(dir.path() / "views");
@@ -112,8 +112,8 @@ TEST_CASE("Views renders exactly what kainjow renders from the same text", "[vie
   REQUIRE(reference.is_valid());
   const std::string expected = reference.render(ctx);
   CHECK(views.render("error", ctx) == expected);
-  CHECK(views.render("error", ctx) == expected);  // the thread's copy, reused
-  // Another Views on the same thread renders its own templates, then this one again.
+  CHECK(views.render("error", ctx) == expected);  // the spare copy, reused
+  // Another Views renders its own templates, then this one again.
   Views embedded(std::nullopt);
   CHECK(embedded.render("error", ctx).find("<!DOCTYPE html>") != std::string::npos);
   CHECK(views.render("error", ctx) == expected);

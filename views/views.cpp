@@ -1,7 +1,6 @@
 // Template loading and rendering (see views.h).
 #include "views/views.h"
 
-#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -20,18 +19,6 @@ namespace {
 constexpr std::string_view kViewsDir = "views/";
 constexpr std::string_view kSuffix = ".mustache";
 constexpr int kMaxPartialDepth = 16;
-
-std::atomic<std::uint64_t> next_views_id{1};
-
-// This thread's copies of the parsed pages of one Views (the one it rendered last), so
-// that a render does not copy the template. A thread that renders with another Views
-// (only tests do) drops them and copies that one's. The server's worker threads live as
-// long as the server, so each copies each page once.
-struct ThreadCopies {
-  std::uint64_t owner = 0;
-  std::unordered_map<std::string, std::unique_ptr<kainjow::mustache::mustache>> pages;
-};
-thread_local ThreadCopies thread_copies;
 
 using kainjow::mustache::data;
 
@@ -169,7 +156,7 @@ std::optional<std::string> read_theme_or_embedded(const std::optional<std::strin
   return std::nullopt;
 }
 
-Views::Views(const std::optional<std::string>& theme_dir) : id_(next_views_id++) {
+Views::Views(const std::optional<std::string>& theme_dir) {
   auto sources = collect_sources(theme_dir);
   // Each file alone first, so that an error names the file it is in rather than the
   // page it ends up in.
@@ -192,35 +179,34 @@ Views::Views(const std::optional<std::string>& theme_dir) : id_(next_views_id++)
                       ".mustache (inside layout.mustache): " + parsed.error_message());
     }
     pages_.emplace(page, std::move(parsed));
+    spares_[page];
   }
 }
 
 std::string Views::render(std::string_view page, const kainjow::mustache::data& context) const {
-  ThreadCopies& local = thread_copies;
-  if (local.owner != id_) {
-    local.pages.clear();
-    local.owner = id_;
-  }
   std::string name(page);
-  auto copy = local.pages.find(name);
-  if (copy == local.pages.end()) {
-    auto it = pages_.find(name);
-    if (it == pages_.end()) throw ViewError("no page template \"" + name + "\"");
-    copy =
-        local.pages.emplace(name, std::make_unique<kainjow::mustache::mustache>(it->second)).first;
+  auto spares = spares_.find(name);
+  if (spares == spares_.end()) throw ViewError("no page template \"" + name + "\"");
+  std::unique_ptr<Template> tmpl;
+  {
+    std::lock_guard lock(spares->second.mutex);
+    if (!spares->second.copies.empty()) {
+      tmpl = std::move(spares->second.copies.back());
+      spares->second.copies.pop_back();
+    }
   }
-  kainjow::mustache::mustache& tmpl = *copy->second;
+  if (!tmpl) tmpl = std::make_unique<Template>(pages_.at(name));
   std::string out;
   out.reserve(32 * 1024);
   Context lookup(&context);
   Sink sink{out};
-  tmpl.render(lookup, sink);
-  if (!tmpl.is_valid()) {
-    // The copy now carries the error, and every later render would fail: drop it.
-    std::string message = tmpl.error_message();
-    local.pages.erase(copy);
-    throw ViewError("rendering " + name + ": " + message);
+  tmpl->render(lookup, sink);
+  if (!tmpl->is_valid()) {
+    // The copy now carries the error, and every later render would fail: it is dropped.
+    throw ViewError("rendering " + name + ": " + tmpl->error_message());
   }
+  std::lock_guard lock(spares->second.mutex);
+  spares->second.copies.push_back(std::move(tmpl));
   return out;
 }
 
