@@ -281,6 +281,27 @@ TEST_CASE("CVE-2026-22776: a compressed request body is refused before decompres
   check_healthy(server);
 }
 
+TEST_CASE("Expect: 100-continue gets its interim answer before the body is sent",
+          "[integration][hardening]") {
+  // The guard holds back the library's small writes until the request ends or the
+  // library reads again; the "100 Continue" a client waits for must not wait with them.
+  TempDir dir;
+  ServerProcess server({"--db", dir / "site.db"});
+  Conn conn(server.port());
+  const std::string body = "username=a&password=b";
+  REQUIRE(conn.send(
+      "POST /admin/login HTTP/1.1\r\nHost: x\r\n"
+      "Content-Type: application/x-www-form-urlencoded\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"));
+  std::string interim = conn.read_until("\r\n\r\n");
+  CHECK(interim == "HTTP/1.1 100 Continue\r\n\r\n");
+  REQUIRE(conn.send(body));
+  std::string r = conn.read_all();
+  CHECK(status_of(r) == 403);  // no sign-in form was fetched first: no CSRF token
+  check_healthy(server);
+}
+
 TEST_CASE("CVE-2025-66577: a client-sent REMOTE_ADDR header changes nothing",
           "[integration][hardening]") {
   TempDir dir;
