@@ -178,24 +178,24 @@ Views::Views(const std::optional<std::string>& theme_dir) {
       throw ViewError(std::string("views/") + page +
                       ".mustache (inside layout.mustache): " + parsed.error_message());
     }
-    pages_.emplace(page, std::move(parsed));
-    spares_[page];
+    pages_.try_emplace(page, std::move(parsed));
   }
 }
 
 std::string Views::render(std::string_view page, const kainjow::mustache::data& context) const {
   std::string name(page);
-  auto spares = spares_.find(name);
-  if (spares == spares_.end()) throw ViewError("no page template \"" + name + "\"");
+  auto it = pages_.find(name);
+  if (it == pages_.end()) throw ViewError("no page template \"" + name + "\"");
+  const Page& entry = it->second;
   std::unique_ptr<Template> tmpl;
   {
-    std::lock_guard lock(spares->second.mutex);
-    if (!spares->second.copies.empty()) {
-      tmpl = std::move(spares->second.copies.back());
-      spares->second.copies.pop_back();
+    std::lock_guard lock(entry.mutex);
+    if (!entry.spares.empty()) {
+      tmpl = std::move(entry.spares.back());
+      entry.spares.pop_back();
     }
   }
-  if (!tmpl) tmpl = std::make_unique<Template>(pages_.at(name));
+  if (!tmpl) tmpl = std::make_unique<Template>(entry.parsed);
   std::string out;
   out.reserve(32 * 1024);
   Context lookup(&context);
@@ -205,8 +205,8 @@ std::string Views::render(std::string_view page, const kainjow::mustache::data& 
     // The copy now carries the error, and every later render would fail: it is dropped.
     throw ViewError("rendering " + name + ": " + tmpl->error_message());
   }
-  std::lock_guard lock(spares->second.mutex);
-  spares->second.copies.push_back(std::move(tmpl));
+  std::lock_guard lock(entry.mutex);
+  entry.spares.push_back(std::move(tmpl));
   return out;
 }
 

@@ -43,13 +43,14 @@ class Views {
 
  private:
   using Template = kainjow::mustache::mustache;
-  struct Spares {
-    std::mutex mutex;
-    std::vector<std::unique_ptr<Template>> copies;
+  // A page's parsed template, and the copies of it no render is using now.
+  struct Page {
+    explicit Page(Template t) : parsed(std::move(t)) {}
+    const Template parsed;
+    mutable std::mutex mutex;
+    mutable std::vector<std::unique_ptr<Template>> spares;  // guarded by mutex
   };
-  std::unordered_map<std::string, Template> pages_;
-  // One entry per page of pages_, made by the constructor; only the copies change.
-  mutable std::unordered_map<std::string, Spares> spares_;
+  std::unordered_map<std::string, Page> pages_;
 };
 
 // Reads DIR/RELATIVE when a theme is set and the file is there, else the embedded file
