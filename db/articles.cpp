@@ -264,14 +264,13 @@ std::optional<ArticleView> find_any(Connection& c, std::string_view slug) {
 
 std::vector<RelatedLink> related_public(Connection& c, std::int64_t id, std::string_view now,
                                         int limit) {
-  // CROSS JOIN fixes the join order: the stored list by its primary key first. Left to
-  // itself the planner walked every public article (no statistics tell it better).
+  // One range of the list's primary key: each entry carries what the link shows and
+  // whether its article is public (migration 7), so no article row is read.
   // pinned = 2: ranked, but pinned too, so shown once, as a pin (db/related.h).
   StatementUse q(c.cached(R"sql(
-    SELECT a.slug, a.title, a.summary, r.score
-    FROM related r CROSS JOIN articles a ON a.id = r.related_id
-    WHERE r.article_id = ?1 AND r.pinned <= 1 AND a.status = 'published' AND a.published_at <= ?2
-    ORDER BY r.rank LIMIT ?3)sql"));
+    SELECT slug, title, summary, score FROM related
+    WHERE article_id = ?1 AND pinned <= 1 AND status = 'published' AND published_at <= ?2
+    ORDER BY rank LIMIT ?3)sql"));
   q->bind_all(id, now, limit);
   std::vector<RelatedLink> out;
   while (q->step()) out.push_back({q->text(0), q->text(1), q->text(2), q->real(3)});

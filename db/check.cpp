@@ -159,6 +159,21 @@ void related_lists(Connection& c, std::vector<std::string>& problems) {
                " is not at its place in the list";
       },
       problems);
+  // What each entry carries of the article it points to (migration 7), which the
+  // sidebar shows without reading that article: equal to the article, or the sidebar
+  // shows an old title or hides a published article.
+  collect(
+      c,
+      "SELECT a.id, a.slug, d.slug FROM related AS r "
+      "JOIN articles AS a ON a.id = r.article_id "
+      "JOIN articles AS d ON d.id = r.related_id "
+      "WHERE r.slug IS NOT d.slug OR r.title IS NOT d.title OR r.summary IS NOT d.summary "
+      "OR r.status IS NOT d.status OR r.published_at IS NOT d.published_at",
+      [](const Statement& q) {
+        return article_at(q, 0, 1) + ": the entry for " + q.text(2) +
+               " does not match that article (run gazette related --rebuild)";
+      },
+      problems);
   // Lists from before the content engine (a database an older gazette wrote) are one
   // problem, not one per article.
   if (c.query_int("SELECT count(*) FROM related_meta WHERE key = 'weights'").value_or(0) == 0 &&

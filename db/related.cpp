@@ -52,6 +52,28 @@ constexpr double kDotScale = kScale * kScale;
 // finds a free rank between its neighbours (see store_list).
 constexpr std::int64_t kRankGap = 1024;
 
+// An entry of a stored list, with the copies of what the sidebar shows of the article
+// it points to (migration 7; the trigger related_copies_update keeps them equal).
+constexpr const char* kInsertEntry = R"sql(
+  INSERT INTO related (article_id, rank, related_id, score, pinned,
+                       slug, title, summary, status, published_at)
+  SELECT ?1, ?2, ?3, ?4, ?5, slug, title, summary, status, published_at
+  FROM articles WHERE id = ?3)sql";
+
+// Runs kInsertEntry. The SELECT inserts nothing for an unknown article where a plain
+// INSERT would break the foreign key: that stays an error.
+void insert_entry(Connection& c, Statement& ins, std::int64_t article_id, std::int64_t rank,
+                  std::int64_t related_id, double score, int pinned) {
+  ins.bind_all(article_id, rank, related_id, score, pinned);
+  ins.run();
+  ins.reset();
+  if (c.changes() != 1) {
+    throw Error(SQLITE_CONSTRAINT_FOREIGNKEY,
+                "related list of article " + std::to_string(article_id) + ": no article with id " +
+                    std::to_string(related_id));
+  }
+}
+
 // Rebuild automatically only on stores this small (a rebuild takes well under a second
 // there), when the article count drifted this much from the statistics.
 constexpr std::int64_t kAutoRebuildMax = 5000;
@@ -521,8 +543,7 @@ void store_list(Connection& c, std::int64_t id, const List& l, const RelatedWeig
     del->reset();
   }
   StatementUse up(c.cached("UPDATE related SET score = ? WHERE article_id = ? AND rank = ?"));
-  StatementUse ins(c.cached(
-      "INSERT INTO related (article_id, rank, related_id, score, pinned) VALUES (?, ?, ?, ?, ?)"));
+  StatementUse ins(c.cached(kInsertEntry));
   std::size_t o = 0;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const Row& r = rows[i];
@@ -535,9 +556,7 @@ void store_list(Connection& c, std::int64_t id, const List& l, const RelatedWeig
       }
       continue;
     }
-    ins->bind_all(id, *rank[i], r.related, r.score, r.pinned);
-    ins->run();
-    ins->reset();
+    insert_entry(c, *ins, id, *rank[i], r.related, r.score, r.pinned);
   }
   double gate = l.complete || l.ranked.empty() ? w.min_score : l.ranked.back().score;
   auto before = load_state(c, id);
@@ -1080,9 +1099,7 @@ void rebuild_all_related(Connection& c, const RelatedWeights& w,
         c.cached("SELECT article_id, pinned_id FROM related_pins ORDER BY article_id, position"));
     std::unordered_map<std::int64_t, std::vector<std::int64_t>> pinned;
     while (pins->step()) pinned[pins->int64(0)].push_back(pins->int64(1));
-    StatementUse ins(
-        c.cached("INSERT INTO related (article_id, rank, related_id, score, pinned) VALUES (?, ?, "
-                 "?, ?, ?)"));
+    StatementUse ins(c.cached(kInsertEntry));
     for (std::size_t i = 0; i < docs.size(); ++i) {
       const auto& d = docs[i];
       double gate = gate_of(i);
@@ -1095,16 +1112,12 @@ void rebuild_all_related(Connection& c, const RelatedWeights& w,
         for (auto id : p->second) {
           if (std::find(shown.begin(), shown.end(), id) != shown.end()) continue;
           shown.push_back(id);
-          ins->bind_all(d.id, kRankGap * rank++, id, 1.0, 1);
-          ins->run();
-          ins->reset();
+          insert_entry(c, *ins, d.id, kRankGap * rank++, id, 1.0, 1);
         }
       }
       for (const auto& r : lists[i]) {
         bool dup = std::find(shown.begin(), shown.end(), r.id) != shown.end();
-        ins->bind_all(d.id, kRankGap * rank++, r.id, r.score, dup ? 2 : 0);
-        ins->run();
-        ins->reset();
+        insert_entry(c, *ins, d.id, kRankGap * rank++, r.id, r.score, dup ? 2 : 0);
       }
     }
   }

@@ -3,6 +3,7 @@
 
 #include "content/validate.h"
 #include "db/articles.h"
+#include "db/check.h"
 #include "db/database.h"
 #include "db/related.h"
 #include "db/schema.h"
@@ -56,15 +57,32 @@ TEST_CASE("migration 3 keeps a version 2 database whole and puts the bodies last
   db::configure_connection(*c);
   db::migrate(*c, 2);
   REQUIRE(c->query_int("PRAGMA user_version") == 2);
-  auto pinned = story("pinned", "2026-01-02T00:00:00Z", {"harbour"});
-  pinned.related = {"first"};
-  auto saved =
-      db::save_articles(*c,
-                        {story("first", "2026-01-01T00:00:00Z", {"harbour", "council"}), pinned,
-                         story("third", "2026-01-03T00:00:00Z", {"council"}),
-                         story("draft", "2026-01-04T00:00:00Z", {"harbour"}, Status::draft)},
-                        "2026-06-01T00:00:00Z", db::RelatedWeights{});
-  REQUIRE(std::holds_alternative<db::SaveResult>(saved));
+  // Written as a version 2 gazette wrote them: today's write path knows only today's
+  // schema.
+  c->exec(R"sql(
+    INSERT INTO articles (id, slug, title, summary, body_markdown, body_html, body_text,
+                          word_count, author, status, published_at, created_at, updated_at,
+                          tags_text) VALUES
+      (1, 'first', 'Title first', 'Summary first', 'Some *body*.', '<p>Some <em>body</em>.</p>',
+       'Some body.', 2, 'A. Writer', 'published', '2026-01-01T00:00:00Z',
+       '2026-05-01T00:00:00Z', '2026-05-01T00:00:00Z', 'harbour council'),
+      (2, 'pinned', 'Title pinned', 'Summary pinned', 'Pinned.', '<p>Pinned.</p>', 'Pinned.', 1,
+       'B. Writer', 'published', '2026-01-02T00:00:00Z', '2026-05-02T00:00:00Z',
+       '2026-05-03T00:00:00Z', 'harbour'),
+      (3, 'third', 'Title third', 'Summary third', 'Third.', '<p>Third.</p>', 'Third.', 1,
+       'A. Writer', 'published', '2026-01-03T00:00:00Z', '2026-05-01T00:00:00Z',
+       '2026-05-01T00:00:00Z', 'council'),
+      (4, 'draft', 'Title draft', 'Summary draft', 'Draft.', '<p>Draft.</p>', 'Draft.', 1,
+       'A. Writer', 'draft', '2026-01-04T00:00:00Z', '2026-05-01T00:00:00Z',
+       '2026-05-01T00:00:00Z', 'harbour');
+    INSERT INTO article_tags (article_id, tag, position, published_at) VALUES
+      (1, 'harbour', 0, '2026-01-01T00:00:00Z'), (1, 'council', 1, '2026-01-01T00:00:00Z'),
+      (2, 'harbour', 0, '2026-01-02T00:00:00Z'), (3, 'council', 0, '2026-01-03T00:00:00Z'),
+      (4, 'harbour', 0, NULL);
+    INSERT INTO related_pins (article_id, position, pinned_id) VALUES (2, 0, 1);
+    INSERT INTO related (article_id, rank, related_id, score, pinned) VALUES
+      (1, 0, 2, 0.5, 0), (1, 1, 3, 0.25, 0), (2, 0, 1, 1.0, 1), (3, 0, 1, 0.25, 0);
+  )sql");
 
   const std::string now = "2026-06-01T00:00:00Z";
   auto snapshot = [&] {
@@ -81,7 +99,11 @@ TEST_CASE("migration 3 keeps a version 2 database whole and puts the bodies last
       REQUIRE(v);
       std::string row = std::to_string(v->id) + "|" + v->body_html + "|" + v->created_at + "|" +
                         v->updated_at + "|" + std::to_string(v->word_count);
-      for (const auto& r : db::related_public(*c, v->id, now, 5)) row += "|" + r.slug;
+      db::Statement r = c->prepare(
+          "SELECT a.slug FROM related AS r JOIN articles AS a ON a.id = r.related_id "
+          "WHERE r.article_id = ? ORDER BY r.rank");
+      r.bind(1, v->id);
+      while (r.step()) row += "|" + r.text(0);
       rows.push_back(row);
     }
     auto page = db::list_public(*c, now, 20, 0);
@@ -228,6 +250,99 @@ TEST_CASE("listings show public articles only, newest first", "[db][articles]") 
   REQUIRE(tags.size() == 2);
   CHECK(tags[0].tag == "t");
   CHECK(tags[0].count == 2);
+}
+
+TEST_CASE("migration 7 gives a version 6 database's related lists their copies", "[db][schema]") {
+  auto c = std::make_unique<db::Connection>(":memory:", db::OpenMode::read_write_create);
+  db::configure_connection(*c);
+  db::migrate(*c, 6);
+  c->exec(R"sql(
+    INSERT INTO articles (id, slug, title, summary, author, status, published_at, created_at,
+                          updated_at) VALUES
+      (1, 'one', 'One', 'First', 'W', 'published', '2026-01-01T00:00:00Z',
+       '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+      (2, 'two', 'Two', 'Second', 'W', 'draft', '2026-01-02T00:00:00Z',
+       '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+      (3, 'three', 'Three', 'Third', 'W', 'published', '2026-09-01T00:00:00Z',
+       '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+    INSERT INTO related (article_id, rank, related_id, score, pinned) VALUES
+      (1, 0, 2, 0.5, 1), (1, 1024, 3, 0.4, 0), (2, 0, 1, 0.5, 0), (3, 0, 1, 0.5, 0);
+  )sql");
+  db::migrate(*c);
+  CHECK(c->query_int("SELECT count(*) FROM related AS r JOIN articles AS a "
+                     "ON a.id = r.related_id WHERE r.slug = a.slug AND r.title = a.title "
+                     "AND r.summary = a.summary AND r.status = a.status "
+                     "AND r.published_at = a.published_at") == 4);
+  // The sidebar reads the copies: the pinned draft and the scheduled article stay
+  // hidden until their time.
+  CHECK(db::related_public(*c, 1, "2026-06-01T00:00:00Z", 5).empty());
+  auto later = db::related_public(*c, 1, "2026-10-01T00:00:00Z", 5);
+  REQUIRE(later.size() == 1);
+  CHECK(later[0].slug == "three");
+  CHECK(later[0].title == "Three");
+  CHECK(later[0].summary == "Third");
+}
+
+TEST_CASE("an article's copies in other related lists follow every write to it", "[db][related]") {
+  auto c = memory_db();
+  const std::string now = "2026-06-01T00:00:00Z";
+  auto a = story("a", "2026-01-02T00:00:00Z", {"x", "y"});
+  auto b = story("b", "2026-01-03T00:00:00Z", {"x", "y"});
+  b.related = {"a"};
+  REQUIRE(std::holds_alternative<db::SaveResult>(
+      db::save_articles(*c, {a, b}, now, db::RelatedWeights{})));
+  auto b_id = db::find_public(*c, "b", now)->id;
+  auto shown = [&] {
+    std::vector<std::string> out;
+    for (const auto& r : db::related_public(*c, b_id, now, 5)) {
+      out.push_back(r.slug + "|" + r.title + "|" + r.summary);
+    }
+    return out;
+  };
+  auto problems = [&] {
+    std::size_t n = 0;
+    for (const auto& r : db::check_database(*c, false)) n += r.problems.size();
+    return n;
+  };
+  REQUIRE(shown() == std::vector<std::string>{"a|Title a|Summary a"});
+
+  SECTION("a new title and summary") {
+    a.title = "Harbour reopens";
+    a.summary = "Ferries run again";
+    db::save_articles(*c, {a}, now, db::RelatedWeights{});
+    CHECK(shown() == std::vector<std::string>{"a|Harbour reopens|Ferries run again"});
+  }
+  SECTION("back to draft, then published again") {
+    a.status = Status::draft;
+    db::save_articles(*c, {a}, now, db::RelatedWeights{});
+    CHECK(shown().empty());
+    a.status = Status::published;
+    db::save_articles(*c, {a}, now, db::RelatedWeights{});
+    CHECK(shown() == std::vector<std::string>{"a|Title a|Summary a"});
+  }
+  SECTION("moved to a date after now") {
+    a.published_at = "2026-07-01T00:00:00Z";
+    db::save_articles(*c, {a}, now, db::RelatedWeights{});
+    CHECK(shown().empty());
+  }
+  SECTION("a write outside gazette, by SQL") {
+    c->exec("UPDATE articles SET title = 'Edited by hand' WHERE slug = 'a'");
+    CHECK(shown() == std::vector<std::string>{"a|Edited by hand|Summary a"});
+  }
+  CHECK(problems() == 0);
+
+  SECTION("gazette check finds a copy that differs, and a rebuild mends it") {
+    c->exec(
+        "UPDATE related SET title = 'Stale' WHERE related_id = "
+        "(SELECT id FROM articles WHERE slug = 'a')");
+    CHECK(problems() >= 1);  // one per entry for a: b lists it as a pin and as ranked
+    {
+      db::Transaction tx(*c);
+      db::rebuild_all_related(*c, db::RelatedWeights{});
+      tx.commit();
+    }
+    CHECK(problems() == 0);
+  }
 }
 
 TEST_CASE("related lists: pins first, shared tags, never self or drafts", "[db][related]") {

@@ -467,6 +467,13 @@ TEST_CASE("migration 2 indexes the articles of an older database", "[db][search]
       DROP TABLE related_df;
       DROP TABLE related_state;
       DROP TABLE related_meta;
+      DROP TRIGGER related_copies_update;
+      DROP INDEX article_tags_in_order;
+      ALTER TABLE related DROP COLUMN slug;
+      ALTER TABLE related DROP COLUMN title;
+      ALTER TABLE related DROP COLUMN summary;
+      ALTER TABLE related DROP COLUMN status;
+      ALTER TABLE related DROP COLUMN published_at;
       PRAGMA user_version = 1;)sql");
     REQUIRE(c.query_int("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'") == 0);
     REQUIRE(c.query_int("SELECT count(*) FROM sqlite_schema WHERE name LIKE 'articles_fts%'") == 0);
