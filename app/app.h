@@ -7,9 +7,11 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -41,6 +43,24 @@ class NavTagsCache {
   std::mutex mutex_;
   std::uint64_t computed_generation_ = 0;
   std::vector<db::TagCount> tags_;
+};
+
+// The layout's template data that every public page shows alike (site, assets, nav_tags,
+// year: handlers/page.h, layout_context), built once per content generation and year
+// and shared, read-only, by every render meanwhile: some twenty entries a page no
+// longer builds and frees. Thread-safe.
+class SharedLayout {
+ public:
+  // The data for `generation` and `year`, made by `build` when those changed.
+  std::shared_ptr<const kainjow::mustache::data> get(
+      std::uint64_t generation, std::string_view year,
+      const std::function<kainjow::mustache::data()>& build);
+
+ private:
+  std::mutex mutex_;
+  std::uint64_t generation_ = 0;
+  std::string year_;
+  std::shared_ptr<const kainjow::mustache::data> data_;
 };
 
 // How many public articles the home listing ("") and each tag's listing have, per
@@ -83,6 +103,7 @@ struct App {
   const Assets assets;
   db::Pool pool;           // thread-safe
   NavTagsCache nav;        // thread-safe
+  SharedLayout layout;     // thread-safe
   ListingCounts counts;    // thread-safe
   ContentVersion version;  // thread-safe
   PageCache pages;         // thread-safe

@@ -208,15 +208,16 @@ TEST_CASE("the parts of an article page", "[render][parts]") {
   meta.title = article->title;
   meta.path = "/articles/" + article->slug;
   meta.og_type = "article";
-  BENCHMARK("base context (site, page, nav tags)") {
-    return base_context(*s.app, c, now, meta).is_object();
+  BENCHMARK("base context (page; site, assets, nav tags shared)") {
+    return public_context(*s.app, c, now, meta).own.is_object();
   };
-  kainjow::mustache::data ctx = base_context(*s.app, c, now, meta);
+  PageData page_data = public_context(*s.app, c, now, meta);
+  kainjow::mustache::data& ctx = page_data.own;
   kainjow::mustache::data view = article_context(*article);
   view.set("body_html", article->body_html);
   ctx.set("article", view);
   ctx.set("jsonld", "{}");
   BENCHMARK("template only (article.mustache, context built)") {
-    return s.app->views.render("article", ctx).size();
+    return s.app->views.render("article", ctx, page_data.layout.get()).size();
   };
 }

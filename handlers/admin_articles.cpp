@@ -447,7 +447,7 @@ void admin_preview(App& app, const httplib::Request& req, httplib::Response& res
   if (!editor) return;
   auto article = db::find_any(*c, req.matches[1].str());
   if (!article) return send_admin_error(app, req, res, 404);
-  RenderedPage page = render_article_page(app, *c, app.now(), *article, true);
+  RenderedPage page = render_article_page(app, *c, app.now(), std::move(*article), true);
   res.status = 200;
   res.set_content(std::move(page.body), page.content_type);
 }

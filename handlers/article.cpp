@@ -61,11 +61,11 @@ RenderedPage render_article(App& app, db::Connection& c, const std::string& now,
   if (!is_valid_slug(slug)) return render_error(app, now, path, 404);
   auto article = db::find_public(c, slug, now);
   if (!article) return render_error(app, now, path, 404);
-  return render_article_page(app, c, now, *article, false);
+  return render_article_page(app, c, now, std::move(*article), false);
 }
 
 RenderedPage render_article_page(App& app, db::Connection& c, const std::string& now,
-                                 const db::ArticleView& article, bool preview) {
+                                 db::ArticleView article, bool preview) {
   auto related = db::related_public(c, article.id, now, kSidebarSize);
 
   PageMeta meta;
@@ -74,10 +74,11 @@ RenderedPage render_article_page(App& app, db::Connection& c, const std::string&
   meta.path = "/articles/" + article.slug;
   meta.og_type = "article";
   meta.noindex = preview;
-  data ctx = base_context(app, c, now, meta);
+  PageData page_data = public_context(app, c, now, meta);
+  data& ctx = page_data.own;
 
   data view = article_context(article);
-  put(view, "body_html", data(article.body_html));
+  put(view, "body_html", data(std::move(article.body_html)));
   put(ctx, "article", std::move(view));
 
   std::vector<data> items;
@@ -106,7 +107,7 @@ RenderedPage render_article_page(App& app, db::Connection& c, const std::string&
   }
 
   RenderedPage out;
-  out.body = app.views.render("article", ctx);
+  out.body = app.views.render("article", ctx, page_data.layout.get());
   out.last_modified = article.updated_at;
   return out;
 }

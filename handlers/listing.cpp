@@ -40,7 +40,8 @@ RenderedPage render_listing(App& app, db::Connection& c, const std::string& now,
     meta.description = "Articles about " + tag + ".";
     meta.tag_feed = base + "/feed.xml";
   }
-  data ctx = base_context(app, c, now, meta);
+  PageData page_data = public_context(app, c, now, meta);
+  data& ctx = page_data.own;
 
   data listing;
   put(listing, "heading", data(tag.empty() ? std::string("Latest news") : tag));
@@ -73,7 +74,7 @@ RenderedPage render_listing(App& app, db::Connection& c, const std::string& now,
   put(ctx, "pagination", std::move(pagination));
 
   RenderedPage out;
-  out.body = app.views.render("home", ctx);
+  out.body = app.views.render("home", ctx, page_data.layout.get());
   for (const auto& a : list.items) out.last_modified = std::max(out.last_modified, a.updated_at);
   return out;
 }

@@ -36,8 +36,7 @@ data tag_links(const std::vector<std::string>& tags) {
   return list_of(std::move(items));
 }
 
-data base_context(const App& app, const std::string& now, const PageMeta& meta,
-                  const std::vector<db::TagCount>& nav) {
+data layout_context(const App& app, const std::string& now, const std::vector<db::TagCount>& nav) {
   data site;
   put(site, "name", data(kSiteName));
   put(site, "tagline", data(kSiteTagline));
@@ -47,6 +46,22 @@ data base_context(const App& app, const std::string& now, const PageMeta& meta,
   put(assets, "css", data(app.assets.url_of("style.css")));
   put(assets, "icon", data(app.assets.url_of("favicon.svg")));
 
+  std::vector<std::string> names;
+  names.reserve(nav.size());
+  for (const auto& t : nav) names.push_back(t.tag);
+
+  data ctx;
+  put(ctx, "site", std::move(site));
+  put(ctx, "assets", std::move(assets));
+  put(ctx, "nav_tags", tag_links(names));
+  put(ctx, "year", data(now.substr(0, 4)));
+  return ctx;
+}
+
+namespace {
+
+// What a page says about itself: the `page` object of the context.
+data page_entry(const App& app, const PageMeta& meta) {
   data page;
   put(page, "title",
       data(meta.title.empty() ? std::string(kSiteName) : meta.title + " | " + kSiteName));
@@ -56,22 +71,26 @@ data base_context(const App& app, const std::string& now, const PageMeta& meta,
   put(page, "noindex", data(meta.noindex));
   put(page, "is_home", data(meta.is_home));
   put(page, "tag_feed", data(meta.tag_feed));
+  return page;
+}
 
-  std::vector<std::string> names;
-  names.reserve(nav.size());
-  for (const auto& t : nav) names.push_back(t.tag);
+}  // namespace
 
-  data ctx;
-  put(ctx, "site", std::move(site));
-  put(ctx, "assets", std::move(assets));
-  put(ctx, "page", std::move(page));
-  put(ctx, "nav_tags", tag_links(names));
-  put(ctx, "year", data(now.substr(0, 4)));
+data base_context(const App& app, const std::string& now, const PageMeta& meta,
+                  const std::vector<db::TagCount>& nav) {
+  data ctx = layout_context(app, now, nav);
+  put(ctx, "page", page_entry(app, meta));
   return ctx;
 }
 
-data base_context(App& app, db::Connection& c, const std::string& now, const PageMeta& meta) {
-  return base_context(app, now, meta, app.nav.get(c, now, app.content_generation()));
+PageData public_context(App& app, db::Connection& c, const std::string& now, const PageMeta& meta) {
+  PageData out;
+  put(out.own, "page", page_entry(app, meta));
+  std::uint64_t generation = app.content_generation();
+  out.layout = app.layout.get(generation, std::string_view(now).substr(0, 4), [&] {
+    return layout_context(app, now, app.nav.get(c, now, generation));
+  });
+  return out;
 }
 
 data article_context(const db::ArticleSummary& a) {

@@ -3,6 +3,7 @@
 
 #include <kainjow/mustache.hpp>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,9 +31,20 @@ inline constexpr const char* kSiteTagline = "Independent news, clearly told";
 kainjow::mustache::data base_context(const App& app, const std::string& now, const PageMeta& meta,
                                      const std::vector<db::TagCount>& nav);
 
-// base_context with the navigation's tags read through the App's cache.
-kainjow::mustache::data base_context(App& app, db::Connection& c, const std::string& now,
-                                     const PageMeta& meta);
+// What the layout shows alike on every page: site, assets, nav_tags, year.
+kainjow::mustache::data layout_context(const App& app, const std::string& now,
+                                       const std::vector<db::TagCount>& nav);
+
+// A public page's template data: its own (`page`, then whatever the handler adds), over
+// the layout's, shared by every page of the content generation (App::layout). Render
+// with app.views.render(name, own, layout.get()).
+struct PageData {
+  kainjow::mustache::data own;
+  std::shared_ptr<const kainjow::mustache::data> layout;
+};
+
+// base_context as PageData, the navigation's tags read through the App's cache.
+PageData public_context(App& app, db::Connection& c, const std::string& now, const PageMeta& meta);
 
 // An article as the listings and the article page show it (url, title, summary, author,
 // date_iso, date_human, reading_minutes, tags, has_tags).

@@ -37,9 +37,10 @@ RenderedPage render_tag(App& app, db::Connection& c, const std::string& now, con
 RenderedPage render_article(App& app, db::Connection& c, const std::string& now,
                             const std::string& slug);
 // The page of `article` (any status): the public article page, or with `preview` the
-// admin's preview of it (marked as such, not indexed).
+// admin's preview of it (marked as such, not indexed). Takes the article by value: its
+// body moves into the page's data rather than being copied.
 RenderedPage render_article_page(App& app, db::Connection& c, const std::string& now,
-                                 const db::ArticleView& article, bool preview);
+                                 db::ArticleView article, bool preview);
 // The styled page for an error `status` at `path`, with `message` for the reader (the
 // status's default message when empty). Works without a database (no tag nav then).
 RenderedPage render_error(App& app, const std::string& now, const std::string& path, int status,

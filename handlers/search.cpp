@@ -63,7 +63,8 @@ RenderedPage render_search(App& app, db::Connection& c, const std::string& now,
     meta.title = "Search: " + q.text + (page == 1 ? "" : ", page " + std::to_string(page));
     meta.description = "Articles matching \"" + q.text + "\".";
   }
-  data ctx = base_context(app, c, now, meta);
+  PageData page_data = public_context(app, c, now, meta);
+  data& ctx = page_data.own;
 
   data search;
   search.set("query", q.text);
@@ -95,7 +96,7 @@ RenderedPage render_search(App& app, db::Connection& c, const std::string& now,
   pagination.set("next_url", search_url(q.text, page + 1));
   ctx.set("pagination", pagination);
 
-  out.body = app.views.render("search", ctx);
+  out.body = app.views.render("search", ctx, page_data.layout.get());
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -176,4 +177,85 @@ TEST_CASE("content_hash: 16 hex digits that change with every byte", "[views]") 
   CHECK(seen.size() == 41 + 40);
   CHECK(gazette::content_hash("abc", 12) == gazette::content_hash("abc").substr(0, 12));
   CHECK(gazette::content_hash("abc", 64).size() == 16);
+}
+
+TEST_CASE("escape_html gives kainjow's html_escape, byte for byte", "[views]") {
+  std::string every;
+  for (int b = 0; b < 256; ++b) every += static_cast<char>(b);
+  CHECK(gazette::escape_html(every) == kainjow::mustache::html_escape<std::string>(every));
+  // Entities at both ends, side by side, alone, and none at all.
+  const std::vector<std::string> cases = {"",
+                                          "&",
+                                          "<>",
+                                          "\"'",
+                                          "plain",
+                                          "&a<b>c\"d'e&",
+                                          "ünïcode & 東京 <x>",
+                                          "&&&&",
+                                          "a&",
+                                          "&a",
+                                          std::string(1000, 'x') + "<" + std::string(3, 'y')};
+  for (const std::string& s : cases) {
+    INFO(s);
+    CHECK(gazette::escape_html(s) == kainjow::mustache::html_escape<std::string>(s));
+  }
+  std::mt19937 rng(7);
+  const std::string alphabet = "ab <>&\"'\xc3\xa9\n";
+  for (int i = 0; i < 2000; ++i) {
+    std::string s;
+    for (int n = static_cast<int>(rng() % 40); n > 0; --n) s += alphabet[rng() % alphabet.size()];
+    INFO(s);
+    REQUIRE(gazette::escape_html(s) == kainjow::mustache::html_escape<std::string>(s));
+  }
+}
+
+TEST_CASE("data given as the layout's renders as if it were the page's own", "[views]") {
+  Views views(std::nullopt);
+  auto layout_part = [] {
+    data layout;
+    data site;
+    site.set("name", "Site <name>");
+    site.set("base_url", "http://example.test");
+    layout.set("site", site);
+    data nav(data::type::list);
+    for (const char* t : {"harbour", "council"}) {
+      data tag;
+      tag.set("name", t);
+      tag.set("url", std::string("/tags/") + t);
+      nav.push_back(tag);
+    }
+    layout.set("nav_tags", nav);
+    layout.set("year", "2026");
+    return layout;
+  };
+  auto own_part = [](data& ctx) {
+    data page;
+    page.set("title", "A & B");
+    ctx.set("page", page);
+    data article;
+    article.set("title", "Story");
+    data tags(data::type::list);
+    data tag;
+    tag.set("name", "ferries");
+    tag.set("url", "/tags/ferries");
+    tags.push_back(tag);
+    article.set("tags", tags);
+    article.set("has_tags", true);
+    ctx.set("article", article);
+    ctx.set("jsonld", "{}");
+  };
+  data merged = layout_part();
+  own_part(merged);
+  data own;
+  own_part(own);
+  const data layout = layout_part();
+  const std::string expected = views.render("article", merged);
+  CHECK(expected.find("Site &lt;name&gt;") != std::string::npos);
+  CHECK(expected.find("/tags/council") != std::string::npos);
+  CHECK(views.render("article", own, &layout) == expected);
+  // The page's own entries win over the layout's.
+  data shadow;
+  shadow.set("name", "Own site");
+  own.set("site", shadow);
+  CHECK(views.render("article", own, &layout).find("Own site") != std::string::npos);
 }

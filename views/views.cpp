@@ -28,7 +28,11 @@ using kainjow::mustache::data;
 // The top of the stack is the back of items_.
 class Context final : public kainjow::mustache::basic_context<std::string> {
  public:
-  explicit Context(const data* root) { items_.push_back(root); }
+  // `under`, when not null, sits below `root`: names not in root are looked up in it.
+  Context(const data* under, const data* root) {
+    if (under) items_.push_back(under);
+    items_.push_back(root);
+  }
   void push(const data* item) override { items_.push_back(item); }
   void pop() override { items_.pop_back(); }
 
@@ -70,6 +74,43 @@ class Context final : public kainjow::mustache::basic_context<std::string> {
   std::vector<const data*> items_;
   mutable std::string part_;  // reused, so that a lookup allocates nothing
 };
+
+}  // namespace
+
+std::string escape_html(const std::string& s) {
+  std::string out;
+  out.reserve(s.size() + s.size() / 8);
+  std::size_t plain = 0;  // the start of the bytes not yet copied
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char* entity = nullptr;
+    switch (s[i]) {
+      case '&':
+        entity = "&amp;";
+        break;
+      case '<':
+        entity = "&lt;";
+        break;
+      case '>':
+        entity = "&gt;";
+        break;
+      case '"':
+        entity = "&quot;";
+        break;
+      case '\'':
+        entity = "&apos;";
+        break;
+      default:
+        continue;
+    }
+    out.append(s, plain, i - plain);
+    out += entity;
+    plain = i + 1;
+  }
+  out.append(s, plain);
+  return out;
+}
+
+namespace {
 
 // What kainjow writes the page to.
 struct Sink {
@@ -178,11 +219,13 @@ Views::Views(const std::optional<std::string>& theme_dir) {
       throw ViewError(std::string("views/") + page +
                       ".mustache (inside layout.mustache): " + parsed.error_message());
     }
+    parsed.set_custom_escape(escape_html);
     pages_.try_emplace(page, std::move(parsed));
   }
 }
 
-std::string Views::render(std::string_view page, const kainjow::mustache::data& context) const {
+std::string Views::render(std::string_view page, const kainjow::mustache::data& context,
+                          const kainjow::mustache::data* layout) const {
   std::string name(page);
   auto it = pages_.find(name);
   if (it == pages_.end()) throw ViewError("no page template \"" + name + "\"");
@@ -198,7 +241,7 @@ std::string Views::render(std::string_view page, const kainjow::mustache::data& 
   if (!tmpl) tmpl = std::make_unique<Template>(entry.parsed);
   std::string out;
   out.reserve(32 * 1024);
-  Context lookup(&context);
+  Context lookup(layout, &context);
   Sink sink{out};
   tmpl->render(lookup, sink);
   if (!tmpl->is_valid()) {
