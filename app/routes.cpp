@@ -13,6 +13,8 @@
 #include "handlers/admin_auth.h"
 #include "handlers/handlers.h"
 #include "handlers/http.h"
+#include "handlers/page_cache.h"
+#include "handlers/pages.h"
 
 namespace gazette {
 
@@ -174,10 +176,59 @@ void install_admin_routes(httplib::Server& server, App& app) {
   }
 }
 
+// The slug of an article page's request target ("/articles/{slug}", any query), the
+// one route whose misses the guard renders itself; nullopt for any other target. The
+// target has no percent-escape (cache_key_of_target took it), so its path is what the
+// library's route would match.
+std::optional<std::string> article_slug_of(std::string_view target) {
+  constexpr std::string_view kPrefix = "/articles/";
+  std::string_view path = target.substr(0, target.find('?'));
+  if (!path.starts_with(kPrefix)) return std::nullopt;
+  std::string_view slug = path.substr(kPrefix.size());
+  if (slug.empty() || slug.find('/') != std::string_view::npos) return std::nullopt;
+  return std::string(slug);
+}
+
+// An article page missing from the cache (or every one, with the cache off), rendered
+// for the guard's early answer: the same render, flight and cache entry as page() and
+// article_page give it, without the library's request parsing, routing and response
+// assembly, a sixth of an uncached page's cost. Null for anything but a 200 (an unknown
+// or draft slug) and for any failure: the library's path then renders the request again
+// and answers it (error page, 503, log line) as it answers every other.
+std::shared_ptr<const CachedPage> render_article_early(App& app, const std::string& key,
+                                                       const std::string& slug,
+                                                       std::uint64_t generation, bool& hit) {
+  auto flight = app.pages.join(key, generation);
+  if (!flight.leads()) {
+    if (auto cached = flight.wait(kFlightPatience)) {
+      hit = true;
+      return cached;
+    }
+  }
+  try {
+    RenderedPage rendered;
+    {
+      std::string now = app.now();
+      auto c = app.pool.acquire();
+      db::ReadTransaction snapshot(*c);  // one state of the site for the whole page
+      rendered = render_article(app, *c, now, slug);
+    }
+    if (rendered.status != 200) return nullptr;  // the flight lands null as it ends
+    auto cached = cached_page_of(std::move(rendered), app.public_cache_control);
+    app.pages.insert(key, cached, generation);
+    flight.land(cached);
+    return cached;
+  } catch (const std::exception& e) {
+    spdlog::debug("GET {}: left to the library's path: {}", loggable(key), e.what());
+    return nullptr;
+  } catch (...) {
+    return nullptr;
+  }
+}
+
 }  // namespace
 
 void install_early_answers(GuardedServer& server, App& app) {
-  if (!app.pages.enabled()) return;
   std::string extra;
   for (const auto& [name, value] : security_headers()) extra += name + ": " + value + "\r\n";
   server.set_early_answer([&app, extra](const EarlyRequest& req, EarlyResponse& res) {
@@ -190,18 +241,29 @@ void install_early_answers(GuardedServer& server, App& app) {
     for (auto value : {if_none_match, accept_encoding}) {
       if (value && value->find('%') != std::string_view::npos) return false;
     }
-    auto page = app.pages.find(*key, app.content_generation(), false);
-    if (!page) return false;
+    // Read before the first query, as the library's path does (see page()).
+    std::uint64_t generation = app.content_generation();
+    // A miss is counted where it is answered: the library's path looks it up again.
+    auto page = app.pages.find(*key, generation, false);
+    bool hit = page != nullptr;
+    if (!page) {
+      auto slug = article_slug_of(req.target);
+      if (!slug) return false;
+      page = render_article_early(app, *key, *slug, generation, hit);
+      if (!page) return false;
+      app.pages.count_miss();  // as the library's path counts it, waiting or not
+    }
     auto choice = page->choose(accept_encoding.value_or(std::string_view()), if_none_match);
     std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
+    const char* desc = hit ? "hit" : "miss";
     char timing[80];
-    std::snprintf(timing, sizeof timing, "Server-Timing: app;dur=%.3f, cache;desc=hit\r\n",
-                  took.count());
+    std::snprintf(timing, sizeof timing, "Server-Timing: app;dur=%.3f, cache;desc=%s\r\n",
+                  took.count(), desc);
     res.status = choice.not_modified ? 304 : 200;
     res.head = page->response_head(choice, extra);
     res.head += timing;
     if (!choice.not_modified) res.body = *choice.body;
-    std::snprintf(timing, sizeof timing, "%.3fms hit", took.count());
+    std::snprintf(timing, sizeof timing, "%.3fms %s", took.count(), desc);
     res.log_note = timing;
     res.owner = std::move(page);
     return true;

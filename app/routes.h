@@ -25,10 +25,11 @@ void install_routes(httplib::Server& server, App& app, std::shared_ptr<spdlog::l
 
 namespace gazette {
 
-// Lets the guard answer page-cache hits itself, before the library parses the request
-// (GuardedServer::set_early_answer): the same response send_page gives, the same
-// access line. Misses, and whatever the early path does not read exactly as the library
-// would, go through the routes as usual.
+// Lets the guard answer page-cache hits, and article pages missing from the cache,
+// itself, before the library parses the request (GuardedServer::set_early_answer): the
+// same response send_page gives, the same access line. Other misses, an article page
+// that is not a 200 (rendered again by the library), and whatever the early path does
+// not read exactly as the library would, go through the routes as usual.
 void install_early_answers(GuardedServer& server, App& app);
 
 }  // namespace gazette

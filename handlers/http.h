@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,13 @@ struct RenderedPage;
 // Sends a rendered page: 200 through send_cached (public caching), a redirect as such,
 // anything else with its status and Cache-Control: no-store.
 void send_rendered(httplib::Response& res, RenderedPage page);
+
+class CachedPage;
+
+// A rendered 200 as the page cache keeps it, with the headers send_cached gives it
+// (strong ETag of the body, Last-Modified) and `cache_control`: what the library's path
+// makes of send_rendered's response, for pages rendered without the library.
+std::shared_ptr<const CachedPage> cached_page_of(RenderedPage page, std::string cache_control);
 
 // The styled error page for `status`, with `message` for the reader (or the default
 // message for that status when empty). Never shows internals.

@@ -107,6 +107,9 @@ class PageCache {
   // only when `count_miss` (a lookup that a second one will follow passes false).
   std::shared_ptr<const CachedPage> find(const std::string& key, std::uint64_t generation,
                                          bool count_miss = true);
+  // Counts a miss whose find() passed count_miss = false, once the caller knows that no
+  // second lookup will count it.
+  void count_miss() { misses_.fetch_add(1, std::memory_order_relaxed); }
   // Keeps `page`, rendered at `generation`, under `key` (dropped when the content has
   // already moved on, or when it is larger than a shard's budget allows).
   void insert(const std::string& key, std::shared_ptr<const CachedPage> page,

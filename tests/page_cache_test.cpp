@@ -516,59 +516,108 @@ std::string request_bytes(const std::string& method, const std::string& target,
   return r + "\r\n";
 }
 
+// Sends `path` with `headers` in HTTP/1.0 (the library's path) and in HTTP/1.1 (the
+// early path, for what it answers) and checks that both answers are the same: status,
+// body and every header but the timing, the connection's and two of the library's
+// quirks: Content-Length: 0 on a 304 (RFC 9110 wants the 200's length or none) and
+// Accept-Ranges on a HEAD (ranges are ignored). Their absence marks the early path.
+// `hit`: whether both must come from the cache (else both must be misses).
+void check_same_answer(int port, const std::string& method, const std::string& path,
+                       const Headers& h, int status, bool hit) {
+  auto library = raw_exchange(port, {request_bytes(method, path, h, "HTTP/1.0", true)});
+  auto early = raw_exchange(port, {request_bytes(method, path, h, "HTTP/1.1", true)});
+  REQUIRE(library.size() == 1);
+  REQUIRE(early.size() == 1);
+  const RawResponse& a = library.front();
+  const RawResponse& b = early.front();
+  CHECK(b.status == status);
+  CHECK(a.status == b.status);
+  CHECK(a.body == b.body);
+  CHECK((hit ? cache_hit(a) : cache_miss(a)));
+  CHECK((hit ? cache_hit(b) : cache_miss(b)));
+  std::set<std::string, HeaderNameLess> ignored = {"Server-Timing", "Connection", "Keep-Alive",
+                                                   "Accept-Ranges"};
+  if (b.status == 304) {
+    CHECK_FALSE(b.has("Content-Length"));
+    ignored.insert("Content-Length");
+  }
+  if (method == "HEAD") CHECK_FALSE(b.has("Accept-Ranges"));
+  std::set<std::string, HeaderNameLess> names;
+  for (const auto* r : {&a, &b}) {
+    for (const auto& [name, value] : r->headers) {
+      if (!ignored.count(name)) names.insert(name);
+    }
+  }
+  for (const auto& name : names) {
+    INFO(name);
+    CHECK(a.header(name) == b.header(name));
+  }
+}
+
+// check_same_answer for `path` in every coding, conditional or not, GET and HEAD.
+void check_same_answers(const Site& site, const std::string& path, bool hit) {
+  for (std::string accept : {"", "gzip", "br"}) {
+    Headers headers;
+    if (!accept.empty()) headers.emplace_back("Accept-Encoding", accept);
+    std::string tag = site.get(path, headers).header("ETag");
+    for (bool conditional : {false, true}) {
+      Headers h = headers;
+      if (conditional) h.emplace_back("If-None-Match", tag);
+      for (std::string method : {"GET", "HEAD"}) {
+        INFO(method << " " << path << " Accept-Encoding: " << accept
+                    << (conditional ? " If-None-Match" : ""));
+        check_same_answer(site.server().port(), method, path, h, conditional ? 304 : 200, hit);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 TEST_CASE("cache hits answered before the library are the library's answers",
           "[integration][page_cache]") {
   Site site;
-  int port = site.server().port();
   for (const char* path :
        {"/", "/articles/alpha", "/tags/news", "/feed.xml", "/search?q=story", "/?utm_source=x"}) {
     REQUIRE(site.get(path).status == 200);  // rendered and kept
-    for (std::string accept : {"", "gzip", "br"}) {
-      Headers headers;
-      if (!accept.empty()) headers.emplace_back("Accept-Encoding", accept);
-      std::string tag = site.get(path, headers).header("ETag");
-      for (bool conditional : {false, true}) {
-        Headers h = headers;
-        if (conditional) h.emplace_back("If-None-Match", tag);
-        for (std::string method : {"GET", "HEAD"}) {
-          INFO(method << " " << path << " Accept-Encoding: " << accept
-                      << (conditional ? " If-None-Match" : ""));
-          auto library = raw_exchange(port, {request_bytes(method, path, h, "HTTP/1.0", true)});
-          auto early = raw_exchange(port, {request_bytes(method, path, h, "HTTP/1.1", true)});
-          REQUIRE(library.size() == 1);
-          REQUIRE(early.size() == 1);
-          const RawResponse& a = library.front();
-          const RawResponse& b = early.front();
-          CHECK(b.status == (conditional ? 304 : 200));
-          CHECK(a.status == b.status);
-          CHECK(a.body == b.body);
-          CHECK(cache_hit(a));
-          CHECK(cache_hit(b));
-          // Every header but the timing, the connection's and two of the library's quirks:
-          // Content-Length: 0 on a 304 (RFC 9110 wants the 200's length or none) and
-          // Accept-Ranges on a HEAD (ranges are ignored). Their absence marks the early path.
-          std::set<std::string, HeaderNameLess> ignored = {"Server-Timing", "Connection",
-                                                           "Keep-Alive", "Accept-Ranges"};
-          if (b.status == 304) {
-            CHECK_FALSE(b.has("Content-Length"));
-            ignored.insert("Content-Length");
-          }
-          if (method == "HEAD") CHECK_FALSE(b.has("Accept-Ranges"));
-          std::set<std::string, HeaderNameLess> names;
-          for (const auto* r : {&a, &b}) {
-            for (const auto& [name, value] : r->headers) {
-              if (!ignored.count(name)) names.insert(name);
-            }
-          }
-          for (const auto& name : names) {
-            INFO(name);
-            CHECK(a.header(name) == b.header(name));
-          }
-        }
-      }
+    check_same_answers(site, path, true);
+  }
+}
+
+TEST_CASE("article pages rendered before the library are the library's answers",
+          "[integration][page_cache]") {
+  SECTION("with the cache off, every request renders") {
+    Site site({"--cache-mb", "0"});
+    for (const char* path : {"/articles/alpha", "/articles/beta?utm_source=x"}) {
+      check_same_answers(site, path, false);
     }
+    // Not a 200: left to the library, which renders its styled 404.
+    for (const char* path : {"/articles/nobody-wrote-this", "/articles/Not_A_Slug"}) {
+      INFO(path);
+      auto r = raw_exchange(site.server().port(), {request_bytes("GET", path)});
+      REQUIRE(r.size() == 1);
+      CHECK(r[0].status == 404);
+      CHECK(contains(r[0].body, "<h1"));
+      CHECK(r[0].header("Cache-Control") == "no-store");
+    }
+  }
+  SECTION("with the cache on, the page rendered early is kept") {
+    Site site;
+    int port = site.server().port();
+    // A HEAD in HTTP/1.1 has no Accept-Ranges only when the guard answered it.
+    auto first = raw_exchange(port, {request_bytes("HEAD", "/articles/gamma")});
+    REQUIRE(first.size() == 1);
+    CHECK(first[0].status == 200);
+    CHECK(cache_miss(first[0]));
+    CHECK_FALSE(first[0].has("Accept-Ranges"));
+    RawResponse again = site.get("/articles/gamma");
+    CHECK(cache_hit(again));
+    CHECK(again.header("ETag") == first[0].header("ETag"));
+    CHECK(again.header("Content-Length") == first[0].header("Content-Length"));
+    // A write: the next request renders the new state, early, and keeps it.
+    site.import(newsroom("Alpha renamed"));
+    CHECK(poll_until([&] { return contains(site.get("/articles/beta").body, "Alpha renamed"); }));
+    CHECK(cache_hit(site.get("/articles/beta")));
   }
 }
 
@@ -616,7 +665,7 @@ TEST_CASE("early answers and the library's share a keep-alive connection",
 
 TEST_CASE("an early answer writes its access line", "[integration][page_cache]") {
   Site site;
-  REQUIRE(site.get("/articles/alpha").status == 200);  // the miss, logged by the library
+  REQUIRE(site.get("/articles/alpha").status == 200);  // the miss, rendered early
   REQUIRE(site.server().wait_for_log("GET /articles/alpha 200 "));
   CHECK_FALSE(std::regex_search(site.server().log(), std::regex("GET /articles/alpha .* hit")));
   RawResponse hit = site.get("/articles/alpha?utm_source=x", {{"Accept-Encoding", "gzip"}});
