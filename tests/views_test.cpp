@@ -3,12 +3,14 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <set>
 #include <thread>
 
 #include "tests/process_support.h"
 #include "views/assets.h"
+#include "views/compiled_template.h"
 #include "views/views.h"
 
 using gazette::Views;
@@ -258,4 +260,131 @@ TEST_CASE("data given as the layout's renders as if it were the page's own", "[v
   shadow.set("name", "Own site");
   own.set("site", shadow);
   CHECK(views.render("article", own, &layout).find("Own site") != std::string::npos);
+}
+
+namespace {
+
+// kainjow's own render of `text` (its parser, its renderer, its context).
+std::string kainjow_render(const std::string& text, const data& ctx) {
+  kainjow::mustache::mustache reference(text);
+  REQUIRE(reference.is_valid());
+  return reference.render(ctx);
+}
+
+std::string compiled_render(const std::string& text, const data& ctx) {
+  auto compiled = gazette::CompiledTemplate::compile(text);
+  REQUIRE(compiled);
+  gazette::RenderContext lookup(nullptr, &ctx);
+  std::string out;
+  compiled->render(lookup, out, gazette::append_escaped_html);
+  return out;
+}
+
+// Values of every kind a section or a variable can meet.
+data sample_context() {
+  data ctx;
+  ctx.set("yes", true);
+  ctx.set("no", false);
+  ctx.set("text", "a <b> & 'c'");
+  ctx.set("blank", "");
+  data items(data::type::list);
+  for (const char* v : {"one", "two"}) {
+    data item;
+    item.set("v", v);
+    item.set("yes", false);  // shadows the outer one inside the list
+    items.push_back(item);
+  }
+  ctx.set("items", items);
+  ctx.set("none", data(data::type::list));
+  data obj;
+  obj.set("v", "inner");
+  ctx.set("obj", obj);
+  return ctx;
+}
+
+}  // namespace
+
+TEST_CASE("compiled templates render what kainjow renders: standalone lines", "[views][compiled]") {
+  const data ctx = sample_context();
+  for (std::string text :
+       {"{{#yes}}\nshown\n{{/yes}}\n",
+        "  {{#no}}\n  hidden\n  {{/no}}\nafter\n",
+        "{{^no}}\n\tnot no\n{{/no}}\n",
+        "a\n  {{#items}}\n  - {{v}}\n  {{/items}}\nb",
+        "{{#items}}{{v}},{{/items}}\n",
+        "{{#none}}\nx\n{{/none}}\n{{^none}}\nempty\n{{/none}}",
+        "{{! comment }}\n{{text}}\n",
+        "x {{#yes}} \r\ny\r\n{{/yes}}\rz\r",
+        "{{#obj}}\n{{v}}\n{{/obj}}",
+        "{{#text}}[{{.}}]{{/text}}{{#blank}}[{{.}}]{{/blank}}",
+        "{{{text}}} {{& text}} {{text}}",
+        "{{#items}}\n{{#yes}}\ninner yes\n{{/yes}}\n{{^yes}}\ninner no\n{{/yes}}\n{{/items}}",
+        "  {{#yes}}  {{/yes}}  \n",
+        "{{#no}}{{/no}}\n",
+        "{{missing}}\n{{#missing}}x{{/missing}}",
+        "{{ text }}{{# yes }}Y{{/ yes }}{{{ text }}}",
+        "",
+        "\n\n",
+        "{{#yes}}\n",
+        "no break at end"}) {
+    if (text == "{{#yes}}\n") text += "{{/yes}}";
+    INFO(text);
+    CHECK(compiled_render(text, ctx) == kainjow_render(text, ctx));
+  }
+}
+
+TEST_CASE("compiled templates render what kainjow renders: random templates", "[views][compiled]") {
+  const data ctx = sample_context();
+  std::mt19937 rng(11);
+  const std::vector<std::string> names = {"yes",  "no",  "text", "blank",   "items",
+                                          "none", "obj", "v",    "missing", "."};
+  const std::vector<std::string> pieces = {"a", "  ", "\t", "\n", "\r\n", "\r", "<&>", "{{! c }}"};
+  auto pick = [&](const std::vector<std::string>& from) { return from[rng() % from.size()]; };
+  // A random template of `depth` nested sections at most.
+  std::function<std::string(int)> make = [&](int depth) {
+    std::string out;
+    for (int n = static_cast<int>(rng() % 8); n > 0; --n) {
+      switch (rng() % 5) {
+        case 0:
+        case 1:
+          out += pick(pieces);
+          break;
+        case 2: {
+          const bool triple = rng() % 3 == 0;
+          out += (triple ? "{{{" : "{{") + pick(names) + (triple ? "}}}" : "}}");
+          break;
+        }
+        default:
+          if (depth > 0) {
+            std::string name = pick(names);
+            if (name == ".") name = "yes";
+            out += std::string(rng() % 2 ? "{{#" : "{{^") + name + "}}" + make(depth - 1) + "{{/" +
+                   name + "}}";
+          }
+          break;
+      }
+    }
+    return out;
+  };
+  for (int i = 0; i < 3000; ++i) {
+    std::string text = make(3);
+    INFO(text);
+    REQUIRE(compiled_render(text, ctx) == kainjow_render(text, ctx));
+  }
+}
+
+TEST_CASE("what compiled templates leave to kainjow", "[views][compiled]") {
+  CHECK_FALSE(gazette::CompiledTemplate::compile("{{=<% %>=}}<% x %>"));
+  CHECK_FALSE(gazette::CompiledTemplate::compile("a {{> partial}} b"));
+  CHECK(gazette::CompiledTemplate::compile("a {{x}} b"));
+  // Views still renders such a theme, through kainjow.
+  gazette::test::TempDir dir;
+  std::filesystem::create_directories(dir.path() / "views");
+  std::ofstream(dir / "views/error.mustache") << "{{=<% %>=}}<h1><% error.heading %></h1>";
+  Views views(dir.path().string());
+  data ctx;
+  data err;
+  err.set("heading", "Gone & lost");
+  ctx.set("error", err);
+  CHECK(views.render("error", ctx).find("<h1>Gone &amp; lost</h1>") != std::string::npos);
 }

@@ -8,7 +8,9 @@
 #include <sstream>
 #include <vector>
 
+#include "views/compiled_template.h"
 #include "views/embedded.h"
+#include "views/render_context.h"
 
 namespace gazette {
 
@@ -22,64 +24,9 @@ constexpr int kMaxPartialDepth = 16;
 
 using kainjow::mustache::data;
 
-// kainjow's context (the stack of data a template's names are looked up in) with the
-// same rules, without its cost: kainjow splits a dotted name ("article.title") through
-// a std::stringstream on every lookup, which was a sixth of an article page's render.
-// The top of the stack is the back of items_.
-class Context final : public kainjow::mustache::basic_context<std::string> {
- public:
-  // `under`, when not null, sits below `root`: names not in root are looked up in it.
-  Context(const data* under, const data* root) {
-    if (under) items_.push_back(under);
-    items_.push_back(root);
-  }
-  void push(const data* item) override { items_.push_back(item); }
-  void pop() override { items_.pop_back(); }
-
-  // The innermost data that has `name`. A dotted name must resolve whole within one
-  // item of the stack; its parts are split as kainjow's split() does (by '.', an empty
-  // last part dropped).
-  const data* get(const std::string& name) const override {
-    if (name.size() == 1 && name[0] == '.') return items_.back();
-    const bool dotted = name.find('.') != std::string::npos;
-    for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
-      const data* var = dotted ? resolve(*it, name) : (*it)->get(name);
-      if (var) return var;
-    }
-    return nullptr;
-  }
-
-  const data* get_partial(const std::string& name) const override {
-    for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
-      if (const data* var = (*it)->get(name)) return var;
-    }
-    return nullptr;
-  }
-
- private:
-  const data* resolve(const data* var, const std::string& name) const {
-    std::size_t start = 0;
-    while (var) {
-      std::size_t dot = name.find('.', start);
-      if (dot == std::string::npos && start == name.size()) break;  // empty last part
-      std::size_t end = dot == std::string::npos ? name.size() : dot;
-      part_.assign(name, start, end - start);
-      var = var->get(part_);
-      if (dot == std::string::npos) break;
-      start = dot + 1;
-    }
-    return var;
-  }
-
-  std::vector<const data*> items_;
-  mutable std::string part_;  // reused, so that a lookup allocates nothing
-};
-
 }  // namespace
 
-std::string escape_html(const std::string& s) {
-  std::string out;
-  out.reserve(s.size() + s.size() / 8);
+void append_escaped_html(std::string& out, const std::string& s) {
   std::size_t plain = 0;  // the start of the bytes not yet copied
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char* entity = nullptr;
@@ -107,6 +54,12 @@ std::string escape_html(const std::string& s) {
     plain = i + 1;
   }
   out.append(s, plain);
+}
+
+std::string escape_html(const std::string& s) {
+  std::string out;
+  out.reserve(s.size() + s.size() / 8);
+  append_escaped_html(out, s);
   return out;
 }
 
@@ -220,7 +173,8 @@ Views::Views(const std::optional<std::string>& theme_dir) {
                       ".mustache (inside layout.mustache): " + parsed.error_message());
     }
     parsed.set_custom_escape(escape_html);
-    pages_.try_emplace(page, std::move(parsed));
+    auto [entry, added] = pages_.try_emplace(page, std::move(parsed));
+    entry->second.compiled = CompiledTemplate::compile(full);
   }
 }
 
@@ -230,6 +184,13 @@ std::string Views::render(std::string_view page, const kainjow::mustache::data& 
   auto it = pages_.find(name);
   if (it == pages_.end()) throw ViewError("no page template \"" + name + "\"");
   const Page& entry = it->second;
+  std::string out;
+  out.reserve(32 * 1024);
+  RenderContext lookup(layout, &context);
+  if (entry.compiled) {
+    entry.compiled->render(lookup, out, append_escaped_html);
+    return out;
+  }
   std::unique_ptr<Template> tmpl;
   {
     std::lock_guard lock(entry.mutex);
@@ -239,9 +200,6 @@ std::string Views::render(std::string_view page, const kainjow::mustache::data& 
     }
   }
   if (!tmpl) tmpl = std::make_unique<Template>(entry.parsed);
-  std::string out;
-  out.reserve(32 * 1024);
-  Context lookup(layout, &context);
   Sink sink{out};
   tmpl->render(lookup, sink);
   if (!tmpl->is_valid()) {

@@ -4,6 +4,8 @@
 
 #include <kainjow/mustache.hpp>
 
+#include "views/compiled_template.h"
+
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -33,12 +35,11 @@ class Views {
   // unreadable theme file or a parse error.
   explicit Views(const std::optional<std::string>& theme_dir);
 
-  // Renders page `page` (one of kPages) with `context`. Thread-safe: kainjow's render()
-  // is not const (it records errors in the template), so each render takes a copy of the
-  // parsed template from the page's spares (or makes one) and puts it back after.
-  // Copying the template on every render cost a third of the render; one copy per
-  // thread, kept for good, cost 120 KiB for every thread that ever rendered (30 MiB of
-  // a 256-thread server). Spares number the most renders of a page that ran at once.
+  // Renders page `page` (one of kPages) with `context`. Thread-safe. A compiled page
+  // renders from const steps. A page rendered by kainjow (a theme's set-delimiter tag):
+  // kainjow's render() is not const (it records errors in the template), so each render
+  // takes a copy of the parsed template from the page's spares (or makes one) and puts
+  // it back after; spares number the most renders of a page that ran at once.
   //
   // `layout`, when given, is looked in after `context`, as if its entries were
   // context's own: data that every page shows alike can be built once and shared.
@@ -51,6 +52,9 @@ class Views {
   struct Page {
     explicit Page(Template t) : parsed(std::move(t)) {}
     const Template parsed;
+    // The same text compiled (views/compiled_template.h): what renders the page, unless
+    // the text uses what CompiledTemplate does not repeat; then `parsed` does.
+    std::optional<CompiledTemplate> compiled;
     mutable std::mutex mutex;
     mutable std::vector<std::unique_ptr<Template>> spares;  // guarded by mutex
   };
@@ -62,6 +66,8 @@ class Views {
 // at once: kainjow appends one byte at a time, a sixth of an article page's render.
 // Every template's {{name}} goes through it.
 std::string escape_html(const std::string& s);
+// The same, appended to `out`.
+void append_escaped_html(std::string& out, const std::string& s);
 
 // Reads DIR/RELATIVE when a theme is set and the file is there, else the embedded file
 // RELATIVE. Throws ViewError when a theme file exists but cannot be read.
