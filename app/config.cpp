@@ -203,7 +203,7 @@ int default_threads() {
   // So threads bound the connections served at once, not CPU use: 256 is what a busy
   // site sees from browsers and proxies. An idle thread costs its stack's touched pages
   // (tens of KiB); database work is bounded separately by the connection pool
-  // (db/pool.h: two per core).
+  // (db/pool.h: four per core).
   return std::max(256, static_cast<int>(std::thread::hardware_concurrency()) * 32);
 }
 

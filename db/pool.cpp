@@ -9,7 +9,7 @@
 namespace gazette::db {
 
 std::size_t Pool::default_max_connections() {
-  return std::max<std::size_t>(8, 2 * std::thread::hardware_concurrency());
+  return std::max<std::size_t>(16, 4 * std::thread::hardware_concurrency());
 }
 
 Pool::Lease Pool::acquire() {
@@ -44,10 +44,11 @@ Pool::Lease Pool::open_new() {
   try {
     auto c = std::make_unique<Connection>(path_, OpenMode::read_write);
     configure_connection(*c);
-    // 1 MiB of page cache each instead of SQLite's 2: the server renders from the
-    // operating system's file cache just as fast, and eight connections' caches were a
-    // fifth of the server's memory.
-    c->exec("PRAGMA cache_size = -1024");
+    // 512 KiB of page cache each instead of SQLite's 2 MiB: the server renders from the
+    // operating system's file cache about as fast (16 connections of 512 KiB measured
+    // no slower than 16 of 1 MiB, 8 of 2 MiB no faster than 8 of 1 MiB), and full-size
+    // caches would be a third of the server's memory.
+    c->exec("PRAGMA cache_size = -512");
     return Lease(*this, std::move(c));
   } catch (...) {
     std::lock_guard lock(mutex_);
