@@ -72,7 +72,6 @@ std::optional<CompiledTemplate> CompiledTemplate::compile(const std::string& inp
       case '^':
         open.push_back(t.steps_.size());
         add(tag[0] == '#' ? Step::Kind::section : Step::Kind::inverted, name);
-        extend_text = false;
         break;
       case '/':
         if (open.empty() || t.steps_[open.back()].text != name) return std::nullopt;

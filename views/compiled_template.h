@@ -37,8 +37,8 @@ class CompiledTemplate {
   // what this does not repeat.
   static std::optional<CompiledTemplate> compile(const std::string& text);
 
-  // Appends the page for `context` to `out`, escaping with `escape` as kainjow would
-  // with its escape handler.
+  // Appends the page for `context` to `out`; an escaped variable goes through
+  // `escape_into`, as kainjow's go through its escape handler.
   void render(RenderContext& context, std::string& out,
               void (*escape_into)(std::string& out, const std::string& s)) const;
 

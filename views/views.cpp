@@ -173,8 +173,8 @@ Views::Views(const std::optional<std::string>& theme_dir) {
                       ".mustache (inside layout.mustache): " + parsed.error_message());
     }
     parsed.set_custom_escape(escape_html);
-    auto [entry, added] = pages_.try_emplace(page, std::move(parsed));
-    entry->second.compiled = CompiledTemplate::compile(full);
+    pages_.try_emplace(page, std::move(parsed)).first->second.compiled =
+        CompiledTemplate::compile(full);
   }
 }
 
