@@ -10,5 +10,7 @@ namespace gazette {
 // `s` (valid UTF-8) as a quoted JSON string. <, >, & and the line/paragraph separators
 // are written as \u escapes, which every JSON parser reads back as the same characters.
 std::string json_quote(std::string_view s);
+// The same, appended to `out`.
+void append_json_quoted(std::string& out, std::string_view s);
 
 }  // namespace gazette

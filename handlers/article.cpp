@@ -19,7 +19,7 @@ namespace {
 
 constexpr int kSidebarSize = 5;
 
-// The NewsArticle JSON-LD object; every string goes through json_quote, so it stays
+// The NewsArticle JSON-LD object; every string goes through append_json_quoted, so it stays
 // valid JSON and cannot end the <script> element whatever the article contains.
 std::string news_article_jsonld(const App& app, const db::ArticleView& a) {
   std::string url = app.config.base_url + "/articles/" + a.slug;
@@ -30,7 +30,7 @@ std::string news_article_jsonld(const App& app, const db::ArticleView& a) {
     out += ",\"";
     out += name;
     out += "\":";
-    out += json_quote(value);
+    append_json_quoted(out, value);
   };
   out += "{\"@context\":\"https://schema.org\",\"@type\":\"NewsArticle\"";
   field("headline", a.title);
@@ -38,17 +38,17 @@ std::string news_article_jsonld(const App& app, const db::ArticleView& a) {
   field("datePublished", a.published_at);
   field("dateModified", a.updated_at);
   out += ",\"author\":{\"@type\":\"Person\",\"name\":";
-  out += json_quote(a.author);
+  append_json_quoted(out, a.author);
   out += "},\"keywords\":[";
   for (std::size_t i = 0; i < a.tags.size(); ++i) {
     if (i) out += ',';
-    out += json_quote(a.tags[i]);
+    append_json_quoted(out, a.tags[i]);
   }
   out += ']';
   field("url", url);
   field("mainEntityOfPage", url);
   out += ",\"publisher\":{\"@type\":\"Organization\",\"name\":";
-  out += json_quote(kSiteName);
+  append_json_quoted(out, kSiteName);
   out += "}}";
   return out;
 }
