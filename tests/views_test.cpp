@@ -1,4 +1,5 @@
 // Unit tests of template loading and rendering.
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -7,6 +8,7 @@
 #include <random>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include "tests/process_support.h"
 #include "views/assets.h"
@@ -160,10 +162,10 @@ TEST_CASE("assets get content-hashed URLs", "[views][assets]") {
 }
 
 TEST_CASE("content_hash: 16 hex digits that change with every byte", "[views]") {
-  std::string text(40, 'a');
+  std::string text(100, 'a');
   std::set<std::string> seen;
-  // Every length from 0 to 40 (the tail of 0-7 bytes after the 8-byte steps included),
-  // and every one-byte change of the longest.
+  // Every length from 0 to 100 (rounds of 32 bytes in four lanes, then 8-byte steps,
+  // then a tail of 0-7 bytes), and every one-byte change of the longest.
   for (std::size_t n = 0; n <= text.size(); ++n) {
     std::string h = gazette::content_hash(std::string_view(text).substr(0, n));
     CHECK(h.size() == 16);
@@ -176,7 +178,14 @@ TEST_CASE("content_hash: 16 hex digits that change with every byte", "[views]") 
     changed[i] = 'b';
     seen.insert(gazette::content_hash(changed));
   }
-  CHECK(seen.size() == 41 + 40);
+  CHECK(seen.size() == 101 + 100);
+  // Words swapped between lanes of a round, and between rounds, change it too.
+  std::string words = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+-";
+  for (auto [a, b] : {std::pair{0, 8}, std::pair{8, 24}, std::pair{0, 32}, std::pair{16, 48}}) {
+    std::string swapped = words;
+    std::swap_ranges(swapped.begin() + a, swapped.begin() + a + 8, swapped.begin() + b);
+    CHECK(gazette::content_hash(swapped) != gazette::content_hash(words));
+  }
   CHECK(gazette::content_hash("abc", 12) == gazette::content_hash("abc").substr(0, 12));
   CHECK(gazette::content_hash("abc", 64).size() == 16);
 }

@@ -33,21 +33,43 @@ std::string content_type_for(std::string_view name) {
 }  // namespace
 
 std::string content_hash(std::string_view data, std::size_t hex_chars) {
-  // MurmurHash64A (Austin Appleby, public domain): eight bytes per step. A page is hashed
-  // for its ETag on every render; BLAKE2b took a tenth of an uncached page's time, and an
-  // ETag needs a stable digest that changes with the content, not a cryptographic one.
+  // MurmurHash64A's steps (Austin Appleby, public domain) in four interleaved lanes, 32
+  // bytes per round: one lane's chain of multiplies ran at a twentieth of an uncached
+  // article page; four keep the multiplier busy. A page is hashed for its ETag on every
+  // render, and an ETag needs a stable digest that changes with the content, not a
+  // cryptographic one (BLAKE2b took a tenth of the page).
   constexpr std::uint64_t m = 0xc6a4a7935bd1e995ULL;
   constexpr int r = 47;
+  auto mix = [](std::uint64_t k) {
+    k *= m;
+    k ^= k >> r;
+    return k * m;
+  };
   std::uint64_t h = 0x5bd1e9955bd1e995ULL ^ (data.size() * m);
   const char* p = data.data();
   const char* end = p + data.size() / 8 * 8;
+  if (data.size() >= 32) {
+    std::uint64_t lane[4] = {h, h ^ 0x9e3779b97f4a7c15ULL, h ^ 0xbf58476d1ce4e5b9ULL,
+                             h ^ 0x94d049bb133111ebULL};
+    const char* rounds_end = p + data.size() / 32 * 32;
+    for (; p != rounds_end; p += 32) {
+      for (int j = 0; j < 4; ++j) {
+        std::uint64_t k;
+        std::memcpy(&k, p + 8 * j, 8);
+        lane[j] ^= mix(k);
+        lane[j] *= m;
+      }
+    }
+    h = lane[0];
+    for (int j = 1; j < 4; ++j) {
+      h ^= mix(lane[j]);
+      h *= m;
+    }
+  }
   for (; p != end; p += 8) {
     std::uint64_t k;
     std::memcpy(&k, p, 8);
-    k *= m;
-    k ^= k >> r;
-    k *= m;
-    h ^= k;
+    h ^= mix(k);
     h *= m;
   }
   if (std::size_t tail = data.size() % 8) {
