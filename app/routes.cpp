@@ -214,7 +214,8 @@ std::shared_ptr<const CachedPage> render_article_early(App& app, const std::stri
       rendered = render_article(app, *c, now, slug);
     }
     if (rendered.status != 200) return nullptr;  // the flight lands null as it ends
-    auto cached = cached_page_of(std::move(rendered), app.public_cache_control);
+    auto cached =
+        cached_page_of(std::move(rendered), app.public_cache_control, app.pages.enabled());
     app.pages.insert(key, cached, generation);
     flight.land(cached);
     return cached;

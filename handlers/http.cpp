@@ -126,12 +126,13 @@ std::string url_encode_segment(std::string_view s) {
   return out;
 }
 
-std::shared_ptr<const CachedPage> cached_page_of(RenderedPage page, std::string cache_control) {
+std::shared_ptr<const CachedPage> cached_page_of(RenderedPage page, std::string cache_control,
+                                                 bool kept) {
   std::string etag = "\"" + content_hash(page.body) + "\"";
   std::string last_modified = page.last_modified.empty() ? "" : http_date(page.last_modified);
   return std::make_shared<const CachedPage>(std::move(page.body), std::move(page.content_type),
                                             std::move(etag), std::move(cache_control),
-                                            std::move(last_modified));
+                                            std::move(last_modified), kept);
 }
 
 void send_rendered(httplib::Response& res, RenderedPage page) {

@@ -46,8 +46,10 @@ class CachedPage;
 
 // A rendered 200 as the page cache keeps it, with the headers send_cached gives it
 // (strong ETag of the body, Last-Modified) and `cache_control`: what the library's path
-// makes of send_rendered's response, for pages rendered without the library.
-std::shared_ptr<const CachedPage> cached_page_of(RenderedPage page, std::string cache_control);
+// makes of send_rendered's response, for pages rendered without the library. `kept`:
+// the cache will keep it (CachedPage's `fit`).
+std::shared_ptr<const CachedPage> cached_page_of(RenderedPage page, std::string cache_control,
+                                                 bool kept);
 
 // The styled error page for `status`, with `message` for the reader (or the default
 // message for that status when empty). Never shows internals.

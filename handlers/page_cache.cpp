@@ -33,7 +33,7 @@ void provide(httplib::Response& res, const std::string& content_type, const std:
 }  // namespace
 
 CachedPage::CachedPage(std::string body, std::string content_type, std::string etag,
-                       std::string cache_control, std::string last_modified)
+                       std::string cache_control, std::string last_modified, bool fit)
     : body_(std::move(body)),
       content_type_(std::move(content_type)),
       etag_(std::move(etag)),
@@ -42,7 +42,7 @@ CachedPage::CachedPage(std::string body, std::string content_type, std::string e
   // A rendered page arrives in the render's buffer, reserved at 32 KiB: kept as it is,
   // an article of 13 KiB would hold more than twice what cost() charges for it, and the
   // budget would not bound the memory.
-  body_.shrink_to_fit();
+  if (fit) body_.shrink_to_fit();
 }
 
 const std::string& CachedPage::encoded(Encoding e, Encoding& used) const {

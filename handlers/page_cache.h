@@ -31,8 +31,10 @@ namespace gazette {
 // One response as the cache keeps it: a 200 with its representation headers.
 class CachedPage {
  public:
+  // `fit`: the body gets a buffer of its exact size, as a page the cache keeps needs
+  // (see cost()); a page only sent (the cache off) is spared the copy.
   CachedPage(std::string body, std::string content_type, std::string etag,
-             std::string cache_control, std::string last_modified);
+             std::string cache_control, std::string last_modified, bool fit = true);
 
   const std::string& body() const { return body_; }
   const std::string& content_type() const { return content_type_; }
