@@ -717,7 +717,7 @@ bool GuardedServer::answer_early(GuardedStream& strm, const HeadVerdict& verdict
   bool head_only = req.method == "HEAD";
   strm.write_both(res.head, head_only ? std::string_view() : res.body);
 
-  if (access_log_) {
+  if (access_log_ && access_log_->should_log(spdlog::level::info)) {
     std::string ip;
     int port = 0;
     strm.get_remote_ip_and_port(ip, port);

@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 
@@ -256,16 +257,18 @@ void install_early_answers(GuardedServer& server, App& app) {
     }
     auto choice = page->choose(accept_encoding.value_or(std::string_view()), if_none_match);
     std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
-    const char* desc = hit ? "hit" : "miss";
-    char timing[80];
-    std::snprintf(timing, sizeof timing, "Server-Timing: app;dur=%.3f, cache;desc=%s\r\n",
-                  took.count(), desc);
+    const std::string_view desc = hit ? "hit" : "miss";
+    // to_chars rather than printf: the same digits ("%.3f"), without the locale and
+    // stream machinery, a fortieth of an uncached page in instructions.
+    char ms[32];
+    auto written = std::to_chars(ms, ms + sizeof ms, took.count(), std::chars_format::fixed, 3);
+    const std::string_view millis(ms, static_cast<std::size_t>(written.ptr - ms));
     res.status = choice.not_modified ? 304 : 200;
     res.head = page->response_head(choice, extra);
-    res.head += timing;
+    res.head.append("Server-Timing: app;dur=").append(millis).append(", cache;desc=");
+    res.head.append(desc).append("\r\n");
     if (!choice.not_modified) res.body = *choice.body;
-    std::snprintf(timing, sizeof timing, "%.3fms %s", took.count(), desc);
-    res.log_note = timing;
+    res.log_note.append(millis).append("ms ").append(desc);
     res.owner = std::move(page);
     return true;
   });
