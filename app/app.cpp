@@ -13,12 +13,12 @@ std::vector<db::TagCount> NavTagsCache::get(db::Connection& c, const std::string
   return tags_;
 }
 
-std::shared_ptr<const kainjow::mustache::data> SharedLayout::get(
-    std::uint64_t generation, std::string_view year,
-    const std::function<kainjow::mustache::data()>& build) {
+std::shared_ptr<const TemplateData> SharedLayout::get(std::uint64_t generation,
+                                                      std::string_view year,
+                                                      const std::function<TemplateData()>& build) {
   std::lock_guard lock(mutex_);
   if (!data_ || generation != generation_ || year != year_) {
-    data_ = std::make_shared<const kainjow::mustache::data>(build());
+    data_ = std::make_shared<const TemplateData>(build());
     generation_ = generation;
     year_ = year;
   }

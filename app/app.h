@@ -52,15 +52,14 @@ class NavTagsCache {
 class SharedLayout {
  public:
   // The data for `generation` and `year`, made by `build` when those changed.
-  std::shared_ptr<const kainjow::mustache::data> get(
-      std::uint64_t generation, std::string_view year,
-      const std::function<kainjow::mustache::data()>& build);
+  std::shared_ptr<const TemplateData> get(std::uint64_t generation, std::string_view year,
+                                          const std::function<TemplateData()>& build);
 
  private:
   std::mutex mutex_;
   std::uint64_t generation_ = 0;
   std::string year_;
-  std::shared_ptr<const kainjow::mustache::data> data_;
+  std::shared_ptr<const TemplateData> data_;
 };
 
 // How many public articles the home listing ("") and each tag's listing have, per

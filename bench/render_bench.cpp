@@ -212,8 +212,8 @@ TEST_CASE("the parts of an article page", "[render][parts]") {
     return public_context(*s.app, c, now, meta).own.is_object();
   };
   PageData page_data = public_context(*s.app, c, now, meta);
-  kainjow::mustache::data& ctx = page_data.own;
-  kainjow::mustache::data view = article_context(*article);
+  TemplateData& ctx = page_data.own;
+  TemplateData view = article_context(*article);
   view.set("body_html", article->body_html);
   ctx.set("article", view);
   ctx.set("jsonld", "{}");

@@ -12,7 +12,7 @@
 
 namespace gazette {
 
-using kainjow::mustache::data;
+using data = TemplateData;
 
 namespace {
 

@@ -7,7 +7,7 @@
 
 namespace gazette {
 
-using kainjow::mustache::data;
+using data = TemplateData;
 
 data admin_context(App& app, const std::string& title, const Editor* editor) {
   PageMeta meta;

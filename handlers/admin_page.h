@@ -3,12 +3,12 @@
 #pragma once
 
 #include <httplib.h>
-#include <kainjow/mustache.hpp>
 
 #include <string>
 #include <string_view>
 
 #include "handlers/admin_auth.h"
+#include "views/template_data.h"
 
 namespace gazette {
 
@@ -16,11 +16,11 @@ struct App;
 
 // The context of an admin page titled `title`, with the admin navigation for `editor`
 // (none on the sign-in page).
-kainjow::mustache::data admin_context(App& app, const std::string& title, const Editor* editor);
+TemplateData admin_context(App& app, const std::string& title, const Editor* editor);
 
 // Renders admin template `page` with `ctx` as the response, with `status`.
 void send_admin_page(App& app, httplib::Response& res, int status, std::string_view page,
-                     const kainjow::mustache::data& ctx);
+                     const TemplateData& ctx);
 
 // A 303 to `location` (after a POST, or to the sign-in page).
 void see_other(httplib::Response& res, const std::string& location);

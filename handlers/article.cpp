@@ -13,7 +13,7 @@
 
 namespace gazette {
 
-using kainjow::mustache::data;
+using data = TemplateData;
 
 namespace {
 

@@ -176,7 +176,7 @@ RenderedPage render_error(App& app, const std::string& now, const std::string& p
   RenderedPage out;
   out.status = status;
   try {
-    using kainjow::mustache::data;
+    using data = TemplateData;
     PageMeta meta;
     meta.title = text.heading;
     meta.description = text.heading;

@@ -8,7 +8,7 @@
 
 namespace gazette {
 
-using kainjow::mustache::data;
+using data = TemplateData;
 
 std::string listing_page_url(const std::string& base, int page) {
   if (page <= 1) return base;

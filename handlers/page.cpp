@@ -8,21 +8,14 @@
 
 namespace gazette {
 
-using kainjow::mustache::data;
+using data = TemplateData;
 
-void put(data& object, const std::string& name, data&& value) {
-  object[name] = std::move(value);
+void put(data& object, std::string name, data&& value) {
+  object.set(std::move(name), std::move(value));
 }
 
 data list_of(std::vector<data>&& items) {
-  // kainjow copies the vector it is given, so give it placeholders that cost nothing
-  // to copy, then move each item into its place. list_value() is const only because
-  // kainjow has no other accessor; the elements belong to `list`, which is not const.
-  data list(kainjow::mustache::list(items.size(), data(false)));
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    const_cast<data&>(list.list_value()[i]) = std::move(items[i]);
-  }
-  return list;
+  return data(std::move(items));
 }
 
 data tag_links(const std::vector<std::string>& tags) {

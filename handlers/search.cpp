@@ -17,7 +17,7 @@
 
 namespace gazette {
 
-using kainjow::mustache::data;
+using data = TemplateData;
 
 namespace {
 

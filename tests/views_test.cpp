@@ -16,7 +16,7 @@
 #include "views/views.h"
 
 using gazette::Views;
-using kainjow::mustache::data;
+using data = gazette::TemplateData;
 
 TEST_CASE("the embedded templates load and escape what they are given", "[views]") {
   Views views(std::nullopt);
@@ -115,7 +115,7 @@ TEST_CASE("Views renders exactly what kainjow renders from the same text", "[vie
   full.replace(full.find("{{> content}}"), 13, page);
   kainjow::mustache::mustache reference(full);
   REQUIRE(reference.is_valid());
-  const std::string expected = reference.render(ctx);
+  const std::string expected = reference.render(ctx.to_kainjow());
   CHECK(views.render("error", ctx) == expected);
   CHECK(views.render("error", ctx) == expected);  // the spare copy, reused
   // Another Views renders its own templates, then this one again.
@@ -277,7 +277,7 @@ namespace {
 std::string kainjow_render(const std::string& text, const data& ctx) {
   kainjow::mustache::mustache reference(text);
   REQUIRE(reference.is_valid());
-  return reference.render(ctx);
+  return reference.render(ctx.to_kainjow());
 }
 
 std::string compiled_render(const std::string& text, const data& ctx) {

@@ -8,7 +8,7 @@ namespace gazette {
 
 namespace {
 
-using kainjow::mustache::data;
+using data = TemplateData;
 
 // kainjow's trim(): std::isspace at both ends.
 std::string trim(std::string_view s) {

@@ -21,8 +21,6 @@
 // Views renders such a page with kainjow.
 #pragma once
 
-#include <kainjow/mustache.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,7 +50,7 @@ class CompiledTemplate {
 
   struct Line;  // the render's line state (compiled_template.cpp)
   void run(std::size_t begin, std::size_t end, RenderContext& context, Line& line) const;
-  void section(const kainjow::mustache::data* value, std::size_t begin, std::size_t end,
+  void section(const TemplateData* value, std::size_t begin, std::size_t end,
                RenderContext& context, Line& line) const;
 
   std::vector<Step> steps_;

@@ -5,6 +5,7 @@
 #include <kainjow/mustache.hpp>
 
 #include "views/compiled_template.h"
+#include "views/template_data.h"
 
 #include <memory>
 #include <mutex>
@@ -43,8 +44,8 @@ class Views {
   //
   // `layout`, when given, is looked in after `context`, as if its entries were
   // context's own: data that every page shows alike can be built once and shared.
-  std::string render(std::string_view page, const kainjow::mustache::data& context,
-                     const kainjow::mustache::data* layout = nullptr) const;
+  std::string render(std::string_view page, const TemplateData& context,
+                     const TemplateData* layout = nullptr) const;
 
  private:
   using Template = kainjow::mustache::mustache;
