@@ -396,4 +396,52 @@ TEST_CASE("what compiled templates leave to kainjow", "[views][compiled]") {
   err.set("heading", "Gone & lost");
   ctx.set("error", err);
   CHECK(views.render("error", ctx).find("<h1>Gone &amp; lost</h1>") != std::string::npos);
+  // With data given as the layout's, under the page's own, as a compiled page has it.
+  data layout;
+  data site;
+  site.set("name", "Layout site");
+  layout.set("site", site);
+  layout.set("error", "shadowed");
+  std::ofstream(dir / "views/layout.mustache") << "{{site.name}}|{{> content}}";
+  Views themed(dir.path().string());
+  CHECK(themed.render("error", ctx, &layout) == "Layout site|<h1>Gone &amp; lost</h1>");
+}
+
+TEST_CASE("TemplateData keeps kainjow's rules for names, values and lists", "[views]") {
+  data obj;
+  obj.set("a", "first");
+  obj.set("b", true);
+  obj.set("a", "second");  // replaces
+  REQUIRE(obj.get("a"));
+  CHECK(obj.get("a")->string_value() == "second");
+  CHECK(obj.get("b")->is_true());
+  CHECK(obj.get("c") == nullptr);
+  CHECK(data(false).is_false());
+  CHECK_FALSE(data("").is_false());  // an empty string is a value, as in kainjow
+  CHECK(data(data::type::list).is_empty_list());
+
+  data text("plain");
+  text.set("x", "ignored");         // only an object has names
+  text.push_back(data("ignored"));  // only a list has items
+  CHECK(text.get("x") == nullptr);
+  CHECK(text.list_value().empty());
+
+  data list(data::type::list);
+  list.push_back(obj);
+  list.push_back(data("item"));
+  CHECK(list.is_non_empty_list());
+  CHECK(list.list_value().size() == 2);
+
+  // The kainjow copy has the same names, values and items.
+  data root;
+  root.set("obj", obj);
+  root.set("list", list);
+  root.set("no", false);
+  auto k = root.to_kainjow();
+  REQUIRE(k.get("obj"));
+  CHECK(k.get("obj")->get("a")->string_value() == "second");
+  CHECK(k.get("obj")->get("b")->is_true());
+  CHECK(k.get("list")->list_value().size() == 2);
+  CHECK(k.get("list")->list_value()[1].string_value() == "item");
+  CHECK(k.get("no")->is_false());
 }
