@@ -202,8 +202,32 @@ std::optional<std::int64_t> iso8601_to_unix(std::string_view normalised) {
   return parse_normalised(normalised);
 }
 
+namespace {
+
+// `value` (0-99) as two digits at `out`.
+void put_two_digits(char* out, int value) {
+  out[0] = static_cast<char>('0' + value / 10);
+  out[1] = static_cast<char>('0' + value % 10);
+}
+
+}  // namespace
+
 std::string unix_to_iso8601(std::int64_t seconds) {
   const DateTime t = from_unix(seconds);
+  if (t.date.year >= 0 && t.date.year <= 9999) {
+    // Digit by digit: every request formats the time (app.now()), and snprintf's
+    // format parsing was most of that.
+    std::string out = "0000-00-00T00:00:00Z";
+    const auto year = static_cast<int>(t.date.year);
+    put_two_digits(&out[0], year / 100);
+    put_two_digits(&out[2], year % 100);
+    put_two_digits(&out[5], t.date.month);
+    put_two_digits(&out[8], t.date.day);
+    put_two_digits(&out[11], t.hour);
+    put_two_digits(&out[14], t.minute);
+    put_two_digits(&out[17], t.second);
+    return out;
+  }
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%04lld-%02d-%02dT%02d:%02d:%02dZ",
                 static_cast<long long>(t.date.year), t.date.month, t.date.day, t.hour, t.minute,
@@ -233,6 +257,20 @@ std::string http_date(std::string_view normalised) {
   // 1970-01-01 was a Thursday.
   const auto weekday = static_cast<std::size_t>(floor_div(*seconds, kSecondsPerDay) + 4) % 7;
   const std::string_view month = kMonthNames[static_cast<std::size_t>(t.date.month - 1)];
+  if (t.date.year >= 0 && t.date.year <= 9999) {
+    // Digit by digit, as unix_to_iso8601: a page's Last-Modified, on every render.
+    std::string out = "Thu, 01 Jan 1970 00:00:00 GMT";
+    out.replace(0, 3, kWeekdayAbbreviations[weekday].substr(0, 3));
+    put_two_digits(&out[5], t.date.day);
+    out.replace(8, 3, month.substr(0, 3));
+    const auto year = static_cast<int>(t.date.year);
+    put_two_digits(&out[12], year / 100);
+    put_two_digits(&out[14], year % 100);
+    put_two_digits(&out[17], t.hour);
+    put_two_digits(&out[20], t.minute);
+    put_two_digits(&out[23], t.second);
+    return out;
+  }
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.3s, %02d %.3s %04lld %02d:%02d:%02d GMT",
                 kWeekdayAbbreviations[weekday].data(), t.date.day, month.data(),

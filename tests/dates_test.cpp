@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <string>
 
 #include "content/dates.h"
@@ -148,6 +149,26 @@ TEST_CASE("unix_to_iso8601 formats and round-trips", "[content][dates]") {
     REQUIRE(iso8601_to_unix(text) == t);
     REQUIRE(normalize_iso8601(text) == text);
   }
+}
+
+TEST_CASE("unix_to_iso8601 and http_date write what strftime writes", "[content][dates]") {
+  // Both are written digit by digit; the C library is the reference.
+  for (std::int64_t t = 0; t <= 253402300799; t += 3333331) {
+    const auto time = static_cast<std::time_t>(t);
+    std::tm tm{};
+    REQUIRE(gmtime_r(&time, &tm));
+    char iso[64];
+    char imf[64];
+    std::strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    std::strftime(imf, sizeof imf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    const std::string text = unix_to_iso8601(t);
+    REQUIRE(text == iso);
+    REQUIRE(http_date(text) == imf);
+  }
+  // Years before 1000 keep their four digits.
+  CHECK(unix_to_iso8601(-62135596800) == "0001-01-01T00:00:00Z");
+  CHECK(unix_to_iso8601(-30610224000) == "1000-01-01T00:00:00Z");
+  CHECK(unix_to_iso8601(-30610224001) == "0999-12-31T23:59:59Z");
 }
 
 TEST_CASE("now_iso8601 is the current time, normalised", "[content][dates]") {
