@@ -444,4 +444,13 @@ TEST_CASE("TemplateData keeps kainjow's rules for names, values and lists", "[vi
   CHECK(k.get("list")->list_value().size() == 2);
   CHECK(k.get("list")->list_value()[1].string_value() == "item");
   CHECK(k.get("no")->is_false());
+
+  // Over another object: its names first, this one's over them.
+  data under;
+  under.set("no", true);
+  under.set("only_under", "u");
+  auto both = root.to_kainjow(&under);
+  CHECK(both.get("no")->is_false());
+  CHECK(both.get("only_under")->string_value() == "u");
+  CHECK(both.get("obj")->get("a")->string_value() == "second");
 }

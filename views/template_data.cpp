@@ -17,7 +17,7 @@ void TemplateData::set(std::string name, TemplateData value) {
   members_.emplace_back(std::move(name), std::move(value));
 }
 
-kainjow::mustache::data TemplateData::to_kainjow() const {
+kainjow::mustache::data TemplateData::to_kainjow(const TemplateData* under) const {
   using kainjow::mustache::data;
   switch (type_) {
     case type::string:
@@ -34,7 +34,7 @@ kainjow::mustache::data TemplateData::to_kainjow() const {
     case type::object:
       break;
   }
-  data out;
+  data out = under ? under->to_kainjow() : data();
   for (const auto& [key, value] : members_) out.set(key, value.to_kainjow());
   return out;
 }

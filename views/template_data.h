@@ -62,8 +62,11 @@ class TemplateData {
     if (is_list()) list_.push_back(std::move(value));
   }
 
-  // The same data as kainjow's, for a page rendered by kainjow.
-  kainjow::mustache::data to_kainjow() const;
+  // The same data as kainjow's, for a page rendered by kainjow. With `under`, an
+  // object's copy holds under's names first and its own over them: RenderContext's
+  // stack of the two as one object, with the same lookups unless a name both have is
+  // an object in each and a dotted name finds its part only in under's.
+  kainjow::mustache::data to_kainjow(const TemplateData* under = nullptr) const;
 
  private:
   type type_ = type::object;

@@ -26,54 +26,6 @@ constexpr int kMaxPartialDepth = 16;
 
 using kainjow::mustache::data;
 
-// The lookup rules of RenderContext (views/render_context.h) as kainjow's context, for
-// a page kainjow renders: `under`, when not null, sits below `root`.
-class KainjowContext final : public kainjow::mustache::basic_context<std::string> {
- public:
-  KainjowContext(const data* under, const data* root) {
-    if (under) items_.push_back(under);
-    items_.push_back(root);
-  }
-  void push(const data* item) override { items_.push_back(item); }
-  void pop() override { items_.pop_back(); }
-
-  const data* get(const std::string& name) const override {
-    if (name == ".") return items_.back();
-    const bool dotted = name.find('.') != std::string::npos;
-    for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
-      const data* var = dotted ? resolve(*it, name) : (*it)->get(name);
-      if (var) return var;
-    }
-    return nullptr;
-  }
-
-  const data* get_partial(const std::string& name) const override {
-    for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
-      if (const data* var = (*it)->get(name)) return var;
-    }
-    return nullptr;
-  }
-
- private:
-  // kainjow's split(): by '.', an empty last part dropped; all parts within one item.
-  static const data* resolve(const data* var, const std::string& name) {
-    std::size_t start = 0;
-    std::string part;
-    while (var) {
-      std::size_t dot = name.find('.', start);
-      if (dot == std::string::npos && start == name.size()) break;
-      std::size_t end = dot == std::string::npos ? name.size() : dot;
-      part.assign(name, start, end - start);
-      var = var->get(part);
-      if (dot == std::string::npos) break;
-      start = dot + 1;
-    }
-    return var;
-  }
-
-  std::vector<const data*> items_;
-};
-
 // The entity escape_html writes for `ch`, or null for a byte it copies.
 constexpr const char* entity_of(char ch) {
   switch (ch) {
@@ -264,9 +216,7 @@ std::string Views::render(std::string_view page, const TemplateData& context,
     entry.compiled->render(lookup, out, append_escaped_html);
     return out;
   }
-  const data own = context.to_kainjow();
-  const data under = layout ? layout->to_kainjow() : data();
-  KainjowContext lookup(layout ? &under : nullptr, &own);
+  const data merged = context.to_kainjow(layout);
   std::unique_ptr<Template> tmpl;
   {
     std::lock_guard lock(entry.mutex);
@@ -277,7 +227,7 @@ std::string Views::render(std::string_view page, const TemplateData& context,
   }
   if (!tmpl) tmpl = std::make_unique<Template>(entry.parsed);
   Sink sink{out};
-  tmpl->render(lookup, sink);
+  tmpl->render(merged, sink);
   if (!tmpl->is_valid()) {
     // The copy now carries the error, and every later render would fail: it is dropped.
     throw ViewError("rendering " + name + ": " + tmpl->error_message());
