@@ -39,19 +39,14 @@ with open(sys.argv[1], encoding="utf-8") as f:
         print("/articles/" + json.loads(line)["slug"])
 EOF
 
-# instructions N: callgrind's total for a server that answered N random article pages.
+# instructions N: sets COUNT to callgrind's total for a server that answered N random
+# article pages. Runs in this shell, not in $(...), so that a failed request stops the
+# script (set -e) and the EXIT trap knows the server.
 instructions() {
   local n=$1 out=$WORK/callgrind.$1
-  PORT=$(free_port)
-  valgrind --tool=callgrind --callgrind-out-file="$out" \
-    --toggle-collect='*GuardedServer::process_and_close_socket*' "$BIN" serve --db "$WORK/site.db" \
-    --host 127.0.0.1 --port "$PORT" --log-level warn --cache-mb 0 --threads 4 \
-    2>"$WORK/valgrind.$n.log" &
-  SERVER_PID=$!  # stop_server (bench/lib.sh) stops it
-  for _ in $(seq 600); do
-    curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
-    sleep 0.2
-  done
+  LAUNCHER=(valgrind --tool=callgrind --callgrind-out-file="$out"
+    --toggle-collect='*GuardedServer::process_and_close_socket*')
+  start_server "$WORK/site.db" --cache-mb 0 --threads 4
   /usr/bin/python3 - "$PORT" "$n" "$WORK/paths.txt" <<'EOF'
 import http.client, random, sys
 port, n, paths = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
@@ -67,11 +62,13 @@ for _ in range(n):
         sys.exit(f"GET {url}: {r.status}")
 EOF
   stop_server
-  awk '/^(summary|totals):/ {print $2; exit}' "$out"
+  COUNT=$(awk '/^(summary|totals):/ {print $2; exit}' "$out")
 }
 
-base=$(instructions 0)
-total=$(instructions "$REQUESTS")
+instructions 0
+base=$COUNT
+instructions "$REQUESTS"
+total=$COUNT
 echo "$("$BIN" --version 2>/dev/null || echo gazette): $(((total - base) / REQUESTS)) instructions per uncached article page ($ARTICLES articles, $REQUESTS requests)"
 if [[ -n ${KEEP:-} ]]; then
   cp "$WORK/callgrind.$REQUESTS" "/tmp/gazette-callgrind.out"

@@ -1,7 +1,8 @@
 # Shared by the bench scripts (source it): one gazette server at a time on 127.0.0.1,
 # stopped on exit, and a scratch directory removed on exit.
 #   bench_setup PREFIX      WORK=a fresh /tmp/PREFIX-XXXXXX; trap to clean up
-#   start_server DB ARGS... starts $BIN serve on a free port (PORT), waits for /healthz
+#   start_server DB ARGS... starts $BIN serve on a free port (PORT), waits for /healthz;
+#                           under the command in the LAUNCHER array when set (valgrind)
 #   stop_server             stops it (also done on exit)
 
 SERVER_PID=
@@ -27,8 +28,8 @@ start_server() {
   local db=$1
   shift
   PORT=$(free_port)
-  "$BIN" serve --db "$db" --host 127.0.0.1 --port "$PORT" --log-level warn "$@" \
-    2>"$WORK/server.log" &
+  ${LAUNCHER[@]+"${LAUNCHER[@]}"} "$BIN" serve --db "$db" --host 127.0.0.1 --port "$PORT" \
+    --log-level warn "$@" 2>"$WORK/server.log" &
   SERVER_PID=$!
   for _ in $(seq 600); do
     curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
