@@ -15,12 +15,9 @@ cd "$(dirname "$0")/.."
 SIZES=${SIZES:-10000}
 SHARED=${SHARED:-../shared/bench}
 SAVES=${SAVES:-20}
-if [[ -z ${BIN:-} ]]; then
-  make --no-print-directory build >/dev/null
-  BIN=$PWD/build/gazette
-fi
 
 source bench/lib.sh
+use_binary
 bench_setup gazette-admin-bench
 
 # median and p90 of the numbers on stdin (milliseconds)

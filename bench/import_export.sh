@@ -7,13 +7,14 @@
 #
 #   bench/import_export.sh            # 10,000 articles
 #   N=2000 bench/import_export.sh
+#   BIN=/tmp/rel/gazette bench/import_export.sh  # this binary instead of `make build`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-10000}
 SHARED=${SHARED:-../shared/bench}
 [[ -f $SHARED/gen_corpus.py ]] || { echo "needs $SHARED/gen_corpus.py (set SHARED=...)" >&2; exit 2; }
-make --no-print-directory build >/dev/null
-BIN=$PWD/build/gazette
+source bench/lib.sh
+use_binary
 WORK=$(mktemp -d /tmp/gazette-bench-XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -33,7 +34,7 @@ echo "gazette $($BIN --version | cut -d' ' -f2), $N articles ($(du -h "$CORPUS" 
 measure "import (fresh database)" "$BIN" import --db "$WORK/site.db" "$CORPUS"
 measure "import again (unchanged)" "$BIN" import --db "$WORK/site.db" "$CORPUS"
 # One article edited in a full store: the incremental related-lists path.
-head -1 "$CORPUS" | sed 's/"title":"/"title":"Changed: /' >"$WORK/one.jsonl"
+head -1 "$CORPUS" | sed -E 's/"title": ?"/"title": "Changed: /' >"$WORK/one.jsonl"
 measure "import 1 changed article" "$BIN" import --db "$WORK/site.db" "$WORK/one.jsonl"
 measure "dump" "$BIN" dump --db "$WORK/site.db"
 measure "export" "$BIN" export --db "$WORK/site.db" --out "$WORK/site"

@@ -20,12 +20,9 @@ SHARED=${SHARED:-../shared/bench}
 [[ -f $SHARED/gen_corpus.py ]] ||
   { echo "needs $SHARED/gen_corpus.py (set SHARED=...)" >&2; exit 2; }
 command -v valgrind >/dev/null || { echo "needs valgrind (apt-get install valgrind)" >&2; exit 2; }
-if [[ -z ${BIN:-} ]]; then
-  make --no-print-directory build >/dev/null
-  BIN=$PWD/build/gazette
-fi
 
 source bench/lib.sh
+use_binary
 bench_setup gazette-instructions
 
 python3 "$SHARED/gen_corpus.py" -n "$ARTICLES" --seed 42 -o "$WORK/corpus.jsonl" >/dev/null

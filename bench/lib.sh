@@ -1,11 +1,20 @@
 # Shared by the bench scripts (source it): one gazette server at a time on 127.0.0.1,
 # stopped on exit, and a scratch directory removed on exit.
+#   use_binary              BIN stays when set (another build to measure); otherwise
+#                           `make build` and BIN=build/gazette, the Release build
 #   bench_setup PREFIX      WORK=a fresh /tmp/PREFIX-XXXXXX; trap to clean up
 #   start_server DB ARGS... starts $BIN serve on a free port (PORT), waits for /healthz;
 #                           under the command in the LAUNCHER array when set (valgrind)
 #   stop_server             stops it (also done on exit)
 
 SERVER_PID=
+
+use_binary() {
+  if [[ -z ${BIN:-} ]]; then
+    make --no-print-directory build >/dev/null
+    BIN=$PWD/build/gazette
+  fi
+}
 
 stop_server() {
   if [[ -n $SERVER_PID ]]; then

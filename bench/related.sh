@@ -21,11 +21,8 @@ SHARED=${SHARED:-../shared/bench}
 CORPUS_DIR=${CORPUS_DIR:-/tmp/gazette-bench}
 [[ -f $SHARED/gen_corpus.py ]] || { echo "needs $SHARED/gen_corpus.py (set SHARED=...)" >&2; exit 2; }
 [[ -x /usr/bin/time ]] || { echo "needs GNU time (apt-get install time)" >&2; exit 2; }
-if [[ -z ${BIN:-} ]]; then
-  make --no-print-directory build >/dev/null
-  BIN=$PWD/build/gazette
-fi
 source bench/lib.sh
+use_binary
 bench_setup gazette-related-bench
 
 mkdir -p "$CORPUS_DIR"

@@ -22,12 +22,9 @@ QUERIES=${QUERIES:-2000}
 [[ -f $SHARED/gen_corpus.py && -f $SHARED/random_articles.lua ]] ||
   { echo "needs $SHARED/gen_corpus.py and random_articles.lua (set SHARED=...)" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 2; }
-if [[ -z ${BIN:-} ]]; then
-  make --no-print-directory build >/dev/null
-  BIN=$PWD/build/gazette
-fi
 
 source bench/lib.sh
+use_binary
 bench_setup gazette-search-bench
 
 # QUERIES request paths, each /search?q= with 1 to 3 title words (fixed seed).

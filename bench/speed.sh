@@ -24,12 +24,9 @@ export ROUNDS=${ROUNDS:-3} DURATION=${DURATION:-10}
 export BENCH_TMP=${BENCH_TMP:-/tmp/gazette-bench}
 [[ -x $SHARED/run.sh ]] || { echo "needs $SHARED/run.sh (set SHARED=...)" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 2; }
-if [[ -z ${BIN:-} ]]; then
-  make --no-print-directory build >/dev/null
-  BIN=$PWD/build/gazette
-fi
 
 source bench/lib.sh
+use_binary
 bench_setup gazette-speed
 SUMMARY=$WORK/summary.tsv
 : >"$SUMMARY"
