@@ -119,6 +119,13 @@ class Conn {
   bool closed_ = false;
 };
 
+// True once the server has closed every one of `conns` (reads without waiting).
+bool all_server_closed(std::vector<std::unique_ptr<Conn>>& conns) {
+  bool all = true;
+  for (auto& c : conns) all = c->server_closed() && all;
+  return all;
+}
+
 int status_of(const std::string& response) {
   std::smatch m;
   static const std::regex status_line(R"(^HTTP/1\.1 (\d{3}) )");
@@ -410,11 +417,6 @@ TEST_CASE("slow and idle clients do not starve the server, and are dropped",
 
   std::chrono::duration<double, std::milli> worst{0};
   int normal_requests = 0;
-  auto all_closed = [](std::vector<std::unique_ptr<Conn>>& conns) {
-    bool all = true;
-    for (auto& c : conns) all = c->server_closed() && all;
-    return all;
-  };
   std::size_t sent = 0;
   bool idle_dropped = false, drip_dropped = false;
   while (Clock::now() - start < std::chrono::seconds(20) && !(idle_dropped && drip_dropped)) {
@@ -428,8 +430,8 @@ TEST_CASE("slow and idle clients do not starve the server, and are dropped",
     worst = std::max(worst, std::chrono::duration<double, std::milli>(Clock::now() - t0));
     CHECK(r.status == 404);
     ++normal_requests;
-    idle_dropped = idle_dropped || all_closed(idle);
-    drip_dropped = drip_dropped || all_closed(drip);
+    idle_dropped = idle_dropped || all_server_closed(idle);
+    drip_dropped = drip_dropped || all_server_closed(drip);
     // Pace: one byte a second to each slow client (any server close ends the wait).
     pollfd p{drip.front()->fd(), POLLRDHUP, 0};
     ::poll(&p, 1, 1000);
@@ -510,14 +512,7 @@ TEST_CASE(
   CHECK(took < 20);
   // One thread may answer the site while the other is still reading its silent
   // connection up to that connection's own deadline: give it a moment, not another 10 s.
-  CHECK(poll_until(
-      [&] {
-        for (auto& c : silent) {
-          if (!c->server_closed()) return false;
-        }
-        return true;
-      },
-      std::chrono::seconds(3)));
+  CHECK(poll_until([&] { return all_server_closed(silent); }, std::chrono::seconds(3)));
   double closed_after = std::chrono::duration<double>(Clock::now() - opened).count();
   INFO("all closed after " << closed_after << " s");
   CHECK(closed_after < 20);
@@ -578,14 +573,7 @@ TEST_CASE(
   CHECK(fast_response.size() - fast_response.find("\r\n\r\n") - 4 == length);
   // Idle connections are closed at once (the guard looks between requests every 200 ms),
   // not after their 5 s keep-alive or 10 s head deadline.
-  CHECK(poll_until(
-      [&] {
-        for (auto& c : idle) {
-          if (!c->server_closed()) return false;
-        }
-        return true;
-      },
-      std::chrono::seconds(3)));
+  CHECK(poll_until([&] { return all_server_closed(idle); }, std::chrono::seconds(3)));
   // A client taking 64 KB every 100 ms would need half a minute: the server does not
   // wait for it beyond the grace period. (Steady enough that the server's socket has room
   // again well within the 10 s write timeout: it is the stop that cuts it.)
