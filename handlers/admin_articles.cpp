@@ -146,48 +146,47 @@ void send_form(App& app, httplib::Response& res, int status, const Editor& edito
   data form;
   if (stored) {
     const std::string& slug = stored->article.slug;
-    put(form, "heading", data("Edit article"));
-    put(form, "is_edit", data(true));
-    put(form, "action", data("/admin/articles/" + slug));
-    put(form, "preview_url", data("/admin/articles/" + slug + "/preview"));
-    put(form, "delete_url", data("/admin/articles/" + slug + "/delete"));
+    form.set("heading", data("Edit article"));
+    form.set("is_edit", data(true));
+    form.set("action", data("/admin/articles/" + slug));
+    form.set("preview_url", data("/admin/articles/" + slug + "/preview"));
+    form.set("delete_url", data("/admin/articles/" + slug + "/delete"));
     // With the time of the last save: a browser that kept the page (max-age) fetches it
     // anew after a save. The server's page cache ignores the parameter.
-    put(form, "view_url",
-        data("/articles/" + slug + "?saved=" + url_encode_segment(stored->updated_at)));
-    put(form, "is_public",
-        data(is_public(to_string(stored->article.status), stored->article.published_at, now)));
-    put(form, "submit", data("Save"));
+    form.set("view_url",
+             data("/articles/" + slug + "?saved=" + url_encode_segment(stored->updated_at)));
+    form.set("is_public",
+             data(is_public(to_string(stored->article.status), stored->article.published_at, now)));
+    form.set("submit", data("Save"));
   } else {
-    put(form, "heading", data("New article"));
-    put(form, "is_edit", data(false));
-    put(form, "action", data("/admin/articles"));
-    put(form, "submit", data("Create"));
+    form.set("heading", data("New article"));
+    form.set("is_edit", data(false));
+    form.set("action", data("/admin/articles"));
+    form.set("submit", data("Create"));
   }
-  put(form, "has_errors", data(!state.errors.empty()));
+  form.set("has_errors", data(!state.errors.empty()));
   if (!state.unavailable.empty()) {
-    put(form, "alert",
-        data("Nothing was saved: " + state.unavailable +
-             ". Everything you typed is still below; save again in a moment."));
+    form.set("alert", data("Nothing was saved: " + state.unavailable +
+                           ". Everything you typed is still below; save again in a moment."));
   } else if (!state.errors.empty()) {
-    put(form, "alert", data("Nothing was saved. Please correct the fields marked below."));
+    form.set("alert", data("Nothing was saved. Please correct the fields marked below."));
   }
-  put(ctx, "form", std::move(form));
+  ctx.set("form", std::move(form));
   for (const char* name : kFormFields) {
     data field;
     auto v = state.values.find(name);
     std::string value = v == state.values.end() ? std::string() : v->second;
     if (std::string_view(name) == "status") {
-      put(field, "is_published", data(value == "published"));
-      put(field, "is_draft", data(value != "published"));
+      field.set("is_published", data(value == "published"));
+      field.set("is_draft", data(value != "published"));
     }
-    put(field, "value", data(std::move(value)));
+    field.set("value", data(std::move(value)));
     if (auto e = state.errors.find(name); e != state.errors.end()) {
-      put(field, "error", data(e->second));
+      field.set("error", data(e->second));
     }
-    put(ctx, name, std::move(field));
+    ctx.set(name, std::move(field));
   }
-  if (notice) put(ctx, "notice", data(*notice));
+  if (notice) ctx.set("notice", data(*notice));
   if (stored) {
     // The stored list as the engine ranked it (scheduled entries too; the sidebar shows
     // the first five public ones), with what made each one related.
@@ -195,21 +194,21 @@ void send_form(App& app, httplib::Response& res, int status, const Editor& edito
     for (const auto& r : db::related_explained(c, stored->id)) {
       if (items.size() == 10) break;
       data& item = items.emplace_back();
-      put(item, "url", data("/articles/" + r.slug));
-      put(item, "title", data(r.title));
+      item.set("url", data("/articles/" + r.slug));
+      item.set("title", data(r.title));
       char score[32];
       std::snprintf(score, sizeof score, "%.3f", r.score);
-      put(item, "score", data(r.pinned ? std::string("pinned") : std::string(score)));
+      item.set("score", data(r.pinned ? std::string("pinned") : std::string(score)));
       std::string why;
       if (!r.shared_tags.empty()) why = "tags: " + join_commas(r.shared_tags);
       if (!r.shared_terms.empty()) {
         if (!why.empty()) why += "; ";
         why += "words: " + join_commas(r.shared_terms);
       }
-      if (!why.empty()) put(item, "why", data(std::move(why)));
+      if (!why.empty()) item.set("why", data(std::move(why)));
     }
-    put(ctx, "has_related", data(!items.empty()));
-    put(ctx, "current_related", list_of(std::move(items)));
+    ctx.set("has_related", data(!items.empty()));
+    ctx.set("current_related", data(std::move(items)));
   }
   send_admin_page(app, res, status, "admin_form", ctx);
 }
@@ -346,39 +345,39 @@ void admin_list(App& app, const httplib::Request& req, httplib::Response& res) {
   items.reserve(list.items.size());
   for (const auto& a : list.items) {
     data& item = items.emplace_back();
-    put(item, "title", data(a.title));
-    put(item, "slug", data(a.slug));
-    put(item, "edit_url", data(edit_url(a.slug)));
-    put(item, "preview_url", data("/admin/articles/" + a.slug + "/preview"));
-    put(item, "view_url",
-        data("/articles/" + a.slug + "?saved=" + url_encode_segment(a.updated_at)));
-    put(item, "is_public", data(is_public(a.status, a.published_at, now)));
-    put(item, "status", data(status_label(a.status, a.published_at, now)));
-    put(item, "date_iso", data(a.published_at));
+    item.set("title", data(a.title));
+    item.set("slug", data(a.slug));
+    item.set("edit_url", data(edit_url(a.slug)));
+    item.set("preview_url", data("/admin/articles/" + a.slug + "/preview"));
+    item.set("view_url",
+             data("/articles/" + a.slug + "?saved=" + url_encode_segment(a.updated_at)));
+    item.set("is_public", data(is_public(a.status, a.published_at, now)));
+    item.set("status", data(status_label(a.status, a.published_at, now)));
+    item.set("date_iso", data(a.published_at));
     std::string when = a.published_at.empty() ? "" : human_date(a.published_at);
     // A scheduled article's hour matters: it goes out by itself at that time.
     if (a.status == "published" && a.published_at > now) {
       when += ", " + a.published_at.substr(11, 5) + " UTC";
     }
-    put(item, "date_human", data(std::move(when)));
-    put(item, "author", data(a.author));
-    put(item, "tags_text", data(join_commas(a.tags)));
+    item.set("date_human", data(std::move(when)));
+    item.set("author", data(a.author));
+    item.set("tags_text", data(join_commas(a.tags)));
   }
   data listing;
-  put(listing, "total", data(std::to_string(list.total)));
-  put(listing, "has_items", data(!items.empty()));
-  put(listing, "items", list_of(std::move(items)));
-  put(ctx, "list", std::move(listing));
+  listing.set("total", data(std::to_string(list.total)));
+  listing.set("has_items", data(!items.empty()));
+  listing.set("items", data(std::move(items)));
+  ctx.set("list", std::move(listing));
   std::int64_t pages = (list.total + kAdminPageSize - 1) / kAdminPageSize;
   if (pages > 1) {
     data pager;
-    put(pager, "page", data(std::to_string(*page)));
-    put(pager, "pages", data(std::to_string(pages)));
-    if (*page > 1) put(pager, "prev_url", data("/admin?page=" + std::to_string(*page - 1)));
-    if (*page < pages) put(pager, "next_url", data("/admin?page=" + std::to_string(*page + 1)));
-    put(ctx, "pager", std::move(pager));
+    pager.set("page", data(std::to_string(*page)));
+    pager.set("pages", data(std::to_string(pages)));
+    if (*page > 1) pager.set("prev_url", data("/admin?page=" + std::to_string(*page - 1)));
+    if (*page < pages) pager.set("next_url", data("/admin?page=" + std::to_string(*page + 1)));
+    ctx.set("pager", std::move(pager));
   }
-  if (auto notice = take_notice(app, req, res)) put(ctx, "notice", data(*notice));
+  if (auto notice = take_notice(app, req, res)) ctx.set("notice", data(*notice));
   send_admin_page(app, res, 200, "admin_list", ctx);
 }
 
@@ -418,11 +417,11 @@ void admin_delete_form(App& app, const httplib::Request& req, httplib::Response&
   if (!stored) return send_admin_error(app, req, res, 404);
   data ctx = admin_context(app, "Delete: " + stored->article.title, &*editor);
   data del;
-  put(del, "title", data(stored->article.title));
-  put(del, "slug", data(stored->article.slug));
-  put(del, "action", data("/admin/articles/" + stored->article.slug + "/delete"));
-  put(del, "edit_url", data(edit_url(stored->article.slug)));
-  put(ctx, "del", std::move(del));
+  del.set("title", data(stored->article.title));
+  del.set("slug", data(stored->article.slug));
+  del.set("action", data("/admin/articles/" + stored->article.slug + "/delete"));
+  del.set("edit_url", data(edit_url(stored->article.slug)));
+  ctx.set("del", std::move(del));
   send_admin_page(app, res, 200, "admin_delete", ctx);
 }
 

@@ -50,10 +50,10 @@ void send_login_form(App& app, httplib::Response& res, int status,
                  cookie_header(app, kLoginCookie, pre, "/admin", kLoginCookieSeconds));
   data ctx = admin_context(app, "Sign in", nullptr);
   data login;
-  put(login, "csrf", data(csrf_token_for(pre)));
-  put(login, "username", data(std::string(username)));
-  if (!error.empty()) put(login, "error", data(std::string(error)));
-  put(ctx, "login", std::move(login));
+  login.set("csrf", data(csrf_token_for(pre)));
+  login.set("username", data(std::string(username)));
+  if (!error.empty()) login.set("error", data(std::string(error)));
+  ctx.set("login", std::move(login));
   send_admin_page(app, res, status, "admin_login", ctx);
 }
 

@@ -18,12 +18,12 @@ data admin_context(App& app, const std::string& title, const Editor* editor) {
   data ctx = base_context(app, app.now(), meta, {});
   data admin;
   if (editor) {
-    put(admin, "user", data(editor->user.name));
-    put(admin, "csrf", data(editor->csrf));
+    admin.set("user", data(editor->user.name));
+    admin.set("csrf", data(editor->csrf));
   } else {
-    put(admin, "signed_out", data(true));
+    admin.set("signed_out", data(true));
   }
-  put(ctx, "admin", std::move(admin));
+  ctx.set("admin", std::move(admin));
   return ctx;
 }
 

@@ -78,21 +78,21 @@ RenderedPage render_article_page(App& app, db::Connection& c, const std::string&
   data& ctx = page_data.own;
 
   data view = article_context(article);
-  put(view, "body_html", data(std::move(article.body_html)));
-  put(ctx, "article", std::move(view));
+  view.set("body_html", data(std::move(article.body_html)));
+  ctx.set("article", std::move(view));
 
   std::vector<data> items;
   items.reserve(related.size());
   for (const auto& r : related) {
     data& item = items.emplace_back();
-    put(item, "url", data("/articles/" + r.slug));
-    put(item, "title", data(r.title));
-    put(item, "summary", data(r.summary));
+    item.set("url", data("/articles/" + r.slug));
+    item.set("title", data(r.title));
+    item.set("summary", data(r.summary));
   }
-  put(ctx, "related", list_of(std::move(items)));
-  put(ctx, "has_related", data(!related.empty()));
-  put(ctx, "jsonld", data(news_article_jsonld(app, article)));
-  put(ctx, "preview", data(preview));
+  ctx.set("related", data(std::move(items)));
+  ctx.set("has_related", data(!related.empty()));
+  ctx.set("jsonld", data(news_article_jsonld(app, article)));
+  ctx.set("preview", data(preview));
   if (preview) {
     std::string note;
     if (article.status != "published") {
@@ -103,7 +103,7 @@ RenderedPage render_article_page(App& app, db::Connection& c, const std::string&
     } else {
       note = "This article is published; this is how it looks.";
     }
-    put(ctx, "preview_note", data(std::move(note)));
+    ctx.set("preview_note", data(std::move(note)));
   }
 
   RenderedPage out;

@@ -44,34 +44,34 @@ RenderedPage render_listing(App& app, db::Connection& c, const std::string& now,
   data& ctx = page_data.own;
 
   data listing;
-  put(listing, "heading", data(tag.empty() ? std::string("Latest news") : tag));
-  put(listing, "is_tag", data(!tag.empty()));
-  put(listing, "tag", data(tag));
-  put(listing, "count", data(std::to_string(list.total)));
-  put(ctx, "listing", std::move(listing));
+  listing.set("heading", data(tag.empty() ? std::string("Latest news") : tag));
+  listing.set("is_tag", data(!tag.empty()));
+  listing.set("tag", data(tag));
+  listing.set("count", data(std::to_string(list.total)));
+  ctx.set("listing", std::move(listing));
 
   std::vector<data> articles;
   articles.reserve(list.items.size());
   std::size_t first = 0;
   if (tag.empty() && page == 1 && !list.items.empty()) {
-    put(ctx, "lead", article_context(list.items.front()));
+    ctx.set("lead", article_context(list.items.front()));
     first = 1;
   }
   for (std::size_t i = first; i < list.items.size(); ++i) {
     articles.push_back(article_context(list.items[i]));
   }
-  put(ctx, "articles", list_of(std::move(articles)));
-  put(ctx, "empty", data(list.items.empty()));
+  ctx.set("articles", data(std::move(articles)));
+  ctx.set("empty", data(list.items.empty()));
 
   data pagination;
-  put(pagination, "page", data(std::to_string(page)));
-  put(pagination, "pages", data(std::to_string(std::max(pages, 1))));
-  put(pagination, "show", data(pages > 1));
-  put(pagination, "has_prev", data(page > 1));
-  put(pagination, "prev_url", data(listing_page_url(base, page - 1)));
-  put(pagination, "has_next", data(page < pages));
-  put(pagination, "next_url", data(listing_page_url(base, page + 1)));
-  put(ctx, "pagination", std::move(pagination));
+  pagination.set("page", data(std::to_string(page)));
+  pagination.set("pages", data(std::to_string(std::max(pages, 1))));
+  pagination.set("show", data(pages > 1));
+  pagination.set("has_prev", data(page > 1));
+  pagination.set("prev_url", data(listing_page_url(base, page - 1)));
+  pagination.set("has_next", data(page < pages));
+  pagination.set("next_url", data(listing_page_url(base, page + 1)));
+  ctx.set("pagination", std::move(pagination));
 
   RenderedPage out;
   out.body = app.views.render("home", ctx, page_data.layout.get());

@@ -52,9 +52,4 @@ TemplateData article_context(const db::ArticleSummary& a);
 // The tag list of an article or the nav ({name, url} each).
 TemplateData tag_links(const std::vector<std::string>& tags);
 
-// Gives `object` the value `value` under `name`, moved in.
-void put(TemplateData& object, std::string name, TemplateData&& value);
-// A list data holding `items`, moved in.
-TemplateData list_of(std::vector<TemplateData>&& items);
-
 }  // namespace gazette
